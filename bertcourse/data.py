@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['NSMC_LABELS', 'NLI_LABELS', 'CORPORA', 'SAMPLE_SIZES', 'SAMPLE_DEFECTS', 'corpus_paths', 'Review', 'Pair', 'Document',
-           'Problem', 'Corpus', 'read_nsmc', 'read_kornli', 'read_klue_nli', 'read_pretraining_corpus',
-           'write_sample_corpora']
+           'Problem', 'Corpus', 'read_nsmc', 'read_kornli', 'read_klue_nli', 'read_pretraining_corpus', 'read_all',
+           'corpora_report', 'write_sample_corpora', 'fetch', 'add_cli']
 
 # %% ../nbs/01_data.ipynb #c004
-import argparse, collections, json, os, random, re
+import collections, json, os, random, re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +101,7 @@ class Corpus(collections.abc.Sequence):
         self.label_names, self.paths, self.record_type = label_names, [Path(p) for p in paths], record_type
     def __len__(self): return len(self.records)
     def __getitem__(self, i): return self.records[i]
+    def __iter__(self): return iter(self.records)
     def __repr__(self): return f"Corpus({self.name!r}, {self.split!r}, {len(self)} records, {len(self.problems)} problems)"
 
     def label_counts(self)->dict[str, int]:
@@ -113,7 +114,6 @@ class Corpus(collections.abc.Sequence):
     def problem_counts(self)->dict[str, int]:
         "How many lines were skipped for each kind of problem."
         return dict(collections.Counter(p.kind for p in self.problems))
-
 
     def summary(self, show:int=3 # how many problems to list per file
                )->str:
@@ -174,7 +174,7 @@ def _read_tsv(path:Path, header:tuple, parse, report:_Report)->list:
         else: records.append(record)
     return records
 
-# %% ../nbs/01_data.ipynb #c017
+# %% ../nbs/01_data.ipynb #c018
 _NSMC_HEADER = ('id', 'document', 'label')
 _NLI_HEADER = ('sentence1', 'sentence2', 'gold_label')
 
@@ -194,7 +194,7 @@ def _pair(premise:str, hypothesis:str, label:str)->Pair|str:
     if label not in NLI_LABELS: return f"unknown label: found {label!r}, expected one of {', '.join(NLI_LABELS)}"
     return Pair(premise, hypothesis, label)
 
-# %% ../nbs/01_data.ipynb #c020
+# %% ../nbs/01_data.ipynb #c021
 _HOW_TO_GET = {
     'nsmc': "write the sample with `bertcourse data --root {root}`, or fetch the real corpus with "
             "`bertcourse data --root {root} --fetch nsmc` (Korpora.fetch('nsmc', root_dir='{root}'))",
@@ -216,7 +216,7 @@ def _require(name:str, root:str|Path, split:str)->list[Path]:
                             + _HOW_TO_GET[name].format(root=root))
     return paths
 
-# %% ../nbs/01_data.ipynb #c023
+# %% ../nbs/01_data.ipynb #c024
 def read_nsmc(root:str|Path, # corpus root holding nsmc/ratings_{train,test}.txt
               split:str='train', # 'train' or 'test'
               strict:bool=False, # raise BadInputError at the first malformed line instead of skipping it
@@ -237,7 +237,7 @@ def read_kornli(root:str|Path, # corpus root holding kornli/*.ko.tsv
     records = [r for p in paths for r in _read_tsv(p, _NLI_HEADER, _pair, report)]
     return Corpus('kornli', split, records, report.problems, NLI_LABELS, paths, Pair)
 
-# %% ../nbs/01_data.ipynb #c024
+# %% ../nbs/01_data.ipynb #c026
 _SPACE = re.compile(r'\s*')
 
 def _klue_record(obj)->Pair|str:
@@ -276,7 +276,7 @@ def _read_json_list(path:Path, report:_Report)->list:
             report(path, line_at(pos), "invalid JSON: expected ',' or ']' after a record; the rest of the file is skipped")
             return records
     if pos >= len(text): report(path, line_at(pos), "invalid JSON: the list is not closed with ']'")
-    elif text[pos + 1:].strip(): report(path, line_at(pos + 1 + len(_SPACE.match(text, pos + 1)[0])), "invalid JSON: extra data after the list")
+    elif (after := _SPACE.match(text, pos + 1).end()) < len(text): report(path, line_at(after), "invalid JSON: extra data after the list")
     return records
 
 def read_klue_nli(root:str|Path, # corpus root holding klue-nli/klue-nli-v1.1_{train,dev}.json
@@ -289,7 +289,7 @@ def read_klue_nli(root:str|Path, # corpus root holding klue-nli/klue-nli-v1.1_{t
     records = [r for p in paths for r in _read_json_list(p, report)]
     return Corpus('klue-nli', split, records, report.problems, NLI_LABELS, paths, Pair)
 
-# %% ../nbs/01_data.ipynb #c026
+# %% ../nbs/01_data.ipynb #c028
 def _text_files(paths)->list[Path]:
     "One path or a list of them as Paths; a directory stands for the *.txt files in it."
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
@@ -317,15 +317,39 @@ def read_pretraining_corpus(paths, # a text file, a directory of *.txt files, or
         if len(docs) == before: report(path, 1, "empty file: expected sentences, one per line")
     return Corpus('pretrain', None, docs, report.problems, None, files, Document)
 
-# %% ../nbs/01_data.ipynb #c028
+# %% ../nbs/01_data.ipynb #c030
+_READERS = (('nsmc', read_nsmc), ('kornli', read_kornli), ('klue-nli', read_klue_nli))
+
+def read_all(root:str|Path, # corpus root in Korpora layout
+             strict:bool=False, # raise at the first malformed line
+            )->list[Corpus]:
+    "Every split of every corpus under `root`: NSMC, KorNLI, KLUE-NLI and the pretraining corpus."
+    root = Path(root)
+    missing = [str(p) for name in CORPORA for p in corpus_paths(name, root) if not p.is_file()]
+    if missing:
+        raise BadInputError(f"{root}: missing {', '.join(missing)}; write the sample corpora with "
+                            f"`bertcourse data --root {root}` or fetch real ones with `--fetch nsmc kornli`")
+    corpora = [read(root, split, strict) for name, read in _READERS for split in _LAYOUT[name]]
+    return corpora + [read_pretraining_corpus(corpus_paths('pretrain', root), strict)]
+
+def corpora_report(corpora:list[Corpus], show:int=3)->str:
+    "The summaries of several corpora and a total line."
+    problems = collections.Counter(p.kind for c in corpora for p in c.problems)
+    records = sum(len(c) for c in corpora if c.record_type is not Document)
+    docs = sum(len(c) for c in corpora if c.record_type is Document)
+    total = f"total: {records} labelled records and {docs} documents read; {sum(problems.values())} lines skipped"
+    if problems: total += ' (' + ', '.join(f"{k} {v}" for k, v in problems.items()) + ')'
+    return '\n'.join([c.summary(show) for c in corpora] + [total])
+
+# %% ../nbs/01_data.ipynb #c041
 _PARTICLES = {'은': ('은', '는'), '이': ('이', '가'), '을': ('을', '를'), '과': ('과', '와'), '으로': ('으로', '로'),
-              '이다': ('이다', '다'), '이랑': ('이랑', '랑'), '의': ('의', '의'), '에': ('에', '에')}
+              '이다': ('이다', '다'), '이랑': ('이랑', '랑'), '이라던데': ('이라던데', '라던데')}
 
 def _final(word:str)->int:
-    "The final consonant index (0 = none, 8 = ㄹ) of the last Hangul syllable of `word`."
-    ch = word.rstrip()[-1]
+    "The final consonant index (0 = none, 8 = ㄹ) of the last syllable or digit of `word`, skipping brackets and quotes."
+    ch = next((c for c in reversed(word) if '가' <= c <= '힣' or c.isalnum()), ' ')
     if '가' <= ch <= '힣': return (ord(ch) - 0xAC00) % 28
-    return 1 if ch in '0136780' else 0
+    return {'0': 21, '1': 8, '3': 16, '6': 1, '7': 8, '8': 8}.get(ch, 0)   # 영, 일, 삼, 육, 칠, 팔
 
 def _josa(word:str, particle:str)->str:
     "`word` followed by the right form of a Korean particle: _josa('책', '을') == '책을'."
@@ -339,7 +363,7 @@ def _fill(template:str, slots:dict)->str:
     "Fill `{name}` and `{name/particle}` fields of a template."
     return _SLOT.sub(lambda m: _josa(slots[m[1]], m[2]) if m[2] else slots[m[1]], template)
 
-# %% ../nbs/01_data.ipynb #c031
+# %% ../nbs/01_data.ipynb #c044
 _ASPECTS = ('스토리', '연출', '연기', '배우들 연기', '주인공 연기', '영상미', '음악', 'OST', '결말', '대사', '캐릭터',
             '액션', 'CG', '각본', '전개', '편집', '분위기', '마지막 장면', '반전', '캐스팅', '조연들', '액션신')
 _GOOD = ('좋았다', '훌륭했다', '최고였다', '인상적이었다', '탄탄했다', '감동적이었다', '괜찮았다', '완벽했다', '신선했다',
@@ -366,9 +390,12 @@ _OPENERS = ('어제 봤는데', '주말에 가족이랑 봤는데', '친구 추�
             '여자친구랑 봤는데', '애들이랑 같이 봤는데', '재개봉해서 봤는데')
 _EXPECT = ('기대 안 하고 봤는데', '기대 없이 봤는데', '평점이 낮아서 걱정했는데', '별 기대 안 했는데', '기대 많이 했는데',
            '평점 보고 봤는데', '예고편 보고 기대했는데', '감독 믿고 봤는데')
+_HEARSAY = {1: ('꿀잼', '명작', '인생영화', '최고', '강추', '감동'), 0: ('노잼', '최악', '망작', '비추', '졸작', '시간 낭비')}
 _EARLY = ('처음엔', '초반에는', '앞부분은', '중반까지는')
 _LATE = ('결국', '갈수록', '뒤로 갈수록', '후반부는', '끝까지 보니', '마지막에')
 _INTENSE = ('진짜', '정말', '너무', '완전', '엄청', '진심', '되게', '꽤', '넘', '참', '레알', '핵')
+_GRADABLE = {'재밌다', '재미있다', '재밌어요', '재미있었어요', '최고', '최고다', '볼만해요', '마음이 따뜻해진다', '재미없다',
+             '재미없어요', '재미없었다', '최악', '최악이다', '별로다', '별로예요', '돈 아깝다', '시간 아깝다', '실망했다', '억지 감동'}
 _TAGS = {1: ('ㅋㅋ', 'ㅋㅋㅋ', 'ㅋㅋㅋㅋㅋ', 'ㅎㅎ', 'ㅠㅠ', 'ㅜㅜ', '!!', '^^', '♥', '~', '...', 'ㄷㄷ', '!'),
          0: ('ㅋㅋ', 'ㅋㅋㅋ', 'ㅡㅡ', '...', 'ㅠㅠ', ';;', '-_-', '.', '!!', 'ㅉㅉ', '..')}
 _SLANG = (('재미있', '재밌'), ('재미없', '재미업'), ('진짜', 'ㄹㅇ'), ('진짜', '찐'), ('너무', '넘'), ('너무', '너무너무'),
@@ -391,29 +418,41 @@ def _noisy(rng:random.Random, text:str)->str:
 def _sample_review(rng:random.Random, label:int)->str:
     "A synthetic NSMC-style review whose sentiment is `label` (the last clause decides)."
     s, o = label, 1 - label
-    good = lambda lab: _GOOD if lab else _BAD
-    inten = lambda: rng.choice(_INTENSE) + ' ' if rng.random() < 0.5 else ''
-    kind = rng.choices(('verdict', 'aspect', 'contrast', 'time', 'expect', 'compare', 'two'), (3, 3, 3, 2, 2, 1, 2))[0]
-    if kind == 'verdict': core = inten() + rng.choice(_VERDICTS[s])
+    def good(lab): return _GOOD if lab else _BAD
+    def inten(): return rng.choice(_INTENSE) + ' ' if rng.random() < 0.5 else ''
+    def verdict(lab):
+        v = rng.choice(_VERDICTS[lab])
+        return inten() + v if v in _GRADABLE else v
+    kind = rng.choices(('verdict', 'aspect', 'contrast', 'agree', 'time', 'expect', 'hearsay', 'compare', 'two'),
+                       (3, 3, 3, 3, 2, 2, 2, 1, 2))[0]
+    if kind == 'verdict': core = verdict(s)
     elif kind == 'aspect': core = f"{_josa(rng.choice(_ASPECTS), '이')} {inten()}{rng.choice(good(s))}"
     elif kind == 'contrast':
         a, b = rng.sample(_ASPECTS, 2)
         first = f"{_josa(a, '은')} {_conj(rng.choice(good(o)), rng.choice(('지만', '는데')))}"
-        last = f"{_josa(b, '이')} {inten()}{rng.choice(good(s))}" if rng.random() < 0.5 else rng.choice(_VERDICTS[s])
+        last = f"{_josa(b, '이')} {inten()}{rng.choice(good(s))}" if rng.random() < 0.5 else verdict(s)
         core = f"{first} {last}"
+    elif kind == 'agree':   # the same connectives without a turn, so '-는데' alone does not flip the label
+        a, b = rng.sample(_ASPECTS, 2)
+        if rng.random() < 0.5: core = f"{_josa(a, '은')} {_conj(rng.choice(good(s)), '는데')} {b}까지 {inten()}{rng.choice(good(s))}"
+        else: core = f"{a}도 {_conj(rng.choice(good(s)), '고')} {b}도 {inten()}{rng.choice(good(s))}"
     elif kind == 'time':
         core = (f"{rng.choice(_EARLY)} {_conj(rng.choice(good(o)), rng.choice(('지만', '는데')))} "
-                f"{rng.choice(_LATE)} {inten()}{rng.choice(_VERDICTS[s])}")
-    elif kind == 'expect': core = f"{rng.choice(_EXPECT)} {'역시 ' if rng.random() < 0.2 else ''}{rng.choice(_VERDICTS[s])}"
+                f"{rng.choice(_LATE)} {verdict(s)}")
+    elif kind == 'expect': core = f"{rng.choice(_EXPECT)} {'역시 ' if rng.random() < 0.2 else ''}{verdict(s)}"
+    elif kind == 'hearsay':
+        who = rng.choice(('다들', '친구가', '평론가들은', '주변에서'))
+        core = f"{who} {_josa(rng.choice(_HEARSAY[o]), '이라던데')} {rng.choice(('나는', '내가 보기엔', '막상 보니'))} {verdict(s)}"
     elif kind == 'compare': core = rng.choice(_COMPARE[s])
     else:
-        first = f"{_josa(rng.choice(_ASPECTS), '은')} {rng.choice(good(rng.random() < 0.5))}"
-        core = f"{first}. {'그래도 ' if rng.random() < 0.5 else ''}{inten()}{rng.choice(_VERDICTS[s])}"
+        f = rng.randrange(2)
+        first = f"{_josa(rng.choice(_ASPECTS), '은')} {rng.choice(good(f))}"
+        core = f"{first}. {'그래도 ' if f != s and rng.random() < 0.6 else ''}{verdict(s)}"
     if kind in ('verdict', 'aspect', 'compare') and rng.random() < 0.35: core = f"{rng.choice(_OPENERS)} {core}"
     if rng.random() < 0.4: core += rng.choice(('', ' ')) + rng.choice(_TAGS[s] if rng.random() < 0.7 else _TAGS[o])
     return _noisy(rng, core)
 
-# %% ../nbs/01_data.ipynb #c034
+# %% ../nbs/01_data.ipynb #c047
 _PEOPLE = (('한 남자', '한 사람', False), ('한 여자', '한 사람', False), ('어린 소년', '한 아이', False),
            ('어린 소녀', '한 아이', False), ('노인', '한 사람', False), ('할머니', '한 노인', False),
            ('청바지를 입은 남자', '한 남자', False), ('빨간 모자를 쓴 여자', '한 여자', False), ('안경을 쓴 학생', '한 학생', False),
@@ -453,16 +492,21 @@ _ACTIVITIES = (('책을 읽고 있다', '독서를 하고 있다', '무언가를
 _TIMES = (('이른 아침에', '한밤중에'), ('한낮에', '깊은 밤에'), ('해 질 무렵', '해 뜰 무렵'), ('비 오는 날', '햇볕이 쨍쨍한 날'),
           ('추운 겨울날', '무더운 여름날'), ('점심시간에', '새벽 세 시에'))
 _PURPOSES = ('친구를 기다리며', '시험을 앞두고', '퇴근 후에', '생일을 맞아', '휴가 중에', '기분 전환을 하려고', '주말을 맞아')
+# Hypotheses per label. Most surface forms appear under two or three labels, with slots that only the
+# premise tells apart, so the hypothesis alone does not give the label away. A prefix before ':' names
+# conditions on the premise: T has a time, t has none, W with friends, A alone, c neither, s singular subject.
 _SCENE_HYPOTHESES = {
-    'entailment': ('{hyper/이} {act}.', '{subj/이} {para}.', '{subj/이} {place}에 있다.', '{hyper/이} {place}에서 {general}.',
-                   '{subj/은} 지금 {other}에 있지 않다.', 'T:{subj/이} {time} {general}.', 'W:{subj/은} 혼자가 아니다.',
-                   'A:{subj/은} 다른 사람과 함께 있지 않다.'),
-    'contradiction': ('{subj/이} {neg}.', '{subj/이} 지금 {other}에 있다.', '{subj/이} {other}에서 {other_act}.',
-                      '{subj/이} 집에서 잠을 자고 있다.', '{hyper/은} 아무것도 하지 않고 가만히 있다.', '{place}에는 아무도 없다.',
-                      'T:{subj/이} {opposite} {place}에서 {act}.', 'W:{subj/이} 혼자 {act}.', 'A:{subj/이} 여러 사람과 함께 {act}.'),
-    'neutral': ('{subj/이} {purpose} {act}.', '{subj/은} {place}의 단골이다.', '{subj/은} 오늘 기분이 아주 좋다.',
-                '{subj/은} 곧 집에 돌아갈 것이다.', '{subj/은} 이 일을 오늘 처음 해 본다.', '{subj/은} 아직 점심을 먹지 않았다.',
-                '{subj/은} 매주 {place}에 온다.', '{subj/이} 누군가를 기다리며 {act}.', '{subj/은} 이 동네에 산다.'),
+    'entailment': ('{hyper/이} {act}.', '{subj/이} {para}.', '{subj/이} {place}에 있다.', '{subj/은} 지금 {other}에 있지 않다.',
+                   '{subj/이} {other_neg}.', '{hyper/이} {place}에서 {general}.', 'T:{subj/이} {time} {general}.',
+                   'W:{subj/은} 친구들과 함께 있다.', 'A:{subj/은} 혼자 있다.'),
+    'contradiction': ('{hyper/이} {other_act}.', '{subj/이} {other_para}.', '{subj/이} {other}에 있다.',
+                      '{subj/은} 지금 {place}에 있지 않다.', '{subj/이} {neg}.', '{hyper/이} {other}에서 {other_general}.',
+                      'T:{subj/이} {opposite} {general}.', 'A:{subj/은} 친구들과 함께 있다.', 'Ws:{subj/은} 혼자 있다.',
+                      '{place}에는 아무도 없다.', '{hyper/은} 아무것도 하지 않고 가만히 있다.'),
+    'neutral': ('{subj/이} {purpose} {act}.', '{subj/은} {place}의 단골이다.', '{subj/이} {place}에 처음 왔다.',
+                '{other}에는 아무도 없다.', '{hyper/이} {place}에서 {purpose} {general}.', 't:{subj/이} {any_time} {general}.',
+                'c:{subj/은} 친구들과 함께 있다.', 'cs:{subj/은} 혼자 있다.', '{subj/은} 아직 점심을 먹지 않았다.',
+                '{subj/은} 이 일을 오늘 처음 해 본다.'),
 }
 
 def _scene(rng:random.Random, kind:str|None=None)->tuple[str, dict]:
@@ -472,10 +516,12 @@ def _scene(rng:random.Random, kind:str|None=None)->tuple[str, dict]:
     subj, hyper, plural = rng.choice(_PEOPLE)
     away = [k for k, (_, out) in _PLACES.items() if k not in kinds and out is not None and out != _PLACES[kind][1]]
     other_kind = rng.choice(away or [k for k, (_, out) in _PLACES.items() if k not in kinds and out is not None])
-    other_act = rng.choice([a[0] for a in _ACTIVITIES if other_kind in a[3]])
+    other_act, other_para, other_general, _ = rng.choice([a for a in _ACTIVITIES if other_kind in a[3]])
     s = dict(subj=subj, hyper=hyper, act=act, para=para, general=general, neg=act[:-2] + '있지 않다',
              place=rng.choice(_PLACES[kind][0]), other=rng.choice(_PLACES[other_kind][0]), other_act=other_act,
-             purpose=rng.choice(_PURPOSES), time='', opposite='', company='')
+             other_para=other_para, other_general=other_general, other_neg=other_act[:-2] + '있지 않다',
+             purpose=rng.choice(_PURPOSES), any_time=rng.choice(rng.choice(_TIMES)), time='', opposite='', company='',
+             plural=plural)
     r = rng.random()
     if r < 0.35: s['time'], s['opposite'] = rng.choice(_TIMES)
     elif r < 0.5: s['company'] = 'W'
@@ -487,142 +533,154 @@ def _scene(rng:random.Random, kind:str|None=None)->tuple[str, dict]:
 def _scene_pair(rng:random.Random, label:str)->tuple[str, str]:
     "An SNLI-style (premise, hypothesis) pair with the given label."
     premise, s = _scene(rng)
-    allowed = {'T': bool(s['time']), 'W': s['company'] == 'W', 'A': s['company'] == 'A'}
-    options = [t for t in _SCENE_HYPOTHESES[label] if t[1:2] != ':' or allowed[t[0]]]
-    template = rng.choice(options)
-    return premise, _fill(template[2:] if template[1:2] == ':' else template, s)
+    holds = {'T': bool(s['time']), 't': not s['time'], 'W': s['company'] == 'W', 'A': s['company'] == 'A',
+             'c': not s['company'], 's': not s['plural']}
+    options = [t.split(':', 1) if ':' in t else ('', t) for t in _SCENE_HYPOTHESES[label]]
+    template = rng.choice([t for cond, t in options if all(holds[c] for c in cond)])
+    return premise, _fill(template, s)
 
-# %% ../nbs/01_data.ipynb #c037
+# %% ../nbs/01_data.ipynb #c050
 _SURNAMES = '김이박최정강조윤장임한오서신권황안송류홍'
 _GIVEN = ('민준', '서연', '지훈', '하은', '도윤', '수빈', '예준', '지우', '현우', '유진', '서준', '지민', '승현', '다은',
           '태윤', '소희', '준서', '채원', '민재', '예린', '동현', '수아', '정우', '나연')
 _CITIES = ('서울', '부산', '대구', '인천', '광주', '대전', '울산', '수원', '전주', '춘천', '제주', '포항', '청주', '강릉')
 
 def _name(rng:random.Random, slots:dict|None=None)->str: return rng.choice(_SURNAMES) + rng.choice(_GIVEN)
-def _other(values): return lambda rng, s: rng.choice([v for v in values if v not in s.values()])
-
-# Each frame: a genre, slot fillers (a tuple to choose from, or a function of (rng, slots chosen so far)),
-# premise templates, and hypothesis templates per label. MNLI/XNLI-like genres first, then KLUE's sources.
+# Each frame: a genre, slot fillers (a tuple to choose from; '~x' for a different value of slot x; or a function of
+# (rng, slots so far)), premise templates, and hypothesis templates per label. As in the scenes, most hypotheses
+# mirror one another across labels and differ only in a slot. MNLI/XNLI-like genres first, then KLUE's sources.
 _FRAMES = (
     dict(genre='government', corpus='kornli', slots=dict(
             org=('정부', '환경부', '시 의회', '교육청', '보건 당국', '연방 기관', '위원회'),
             goal=('대기 오염 감축', '농촌 지역 의료 개선', '청년 일자리 확대', '공공 도서관 현대화', '재생 에너지 보급', '노후 도로 보수'),
-            year=tuple(map(str, range(2026, 2041))), budget=('수십억 원', '약 3천억 원', '200억 원', '수백만 달러')),
+            other_goal='~goal', year=tuple(map(str, range(2026, 2041))), budget=('수십억 원', '약 3천억 원', '200억 원', '수백만 달러')),
          premise=('{org/은} {year}년까지 {goal/을} 달성하기 위해 {budget}의 예산을 배정했다.',
                   '{goal/을} 위해 {org/은} {year}년까지 {budget/을} 투입하기로 했다.'),
-         entailment=('{org/은} {goal/을} 목표로 삼고 있다.', '{goal/을} 위한 예산이 마련되었다.', '{org/은} {goal}에 돈을 쓸 계획이다.'),
-         contradiction=('{org/은} {goal}에 예산을 한 푼도 쓰지 않기로 했다.', '{org/은} {goal} 계획을 완전히 포기했다.'),
-         neutral=('{org/은} 이 계획이 예정보다 일찍 끝날 것이라고 기대한다.', '많은 시민이 이 예산 배정에 반대했다.',
-                  '{org/은} 다른 사업의 예산을 줄였다.')),
+         entailment=('{org/은} {goal/을} 목표로 삼고 있다.', '{goal/을} 위한 예산이 마련되었다.', '{org/은} {goal} 계획을 포기하지 않았다.'),
+         contradiction=('{org/은} {goal/을} 목표로 삼지 않는다.', '{goal/을} 위한 예산은 마련되지 않았다.', '{org/은} {goal} 계획을 포기했다.'),
+         neutral=('{org/은} {other_goal/을} 목표로 삼고 있다.', '{other_goal/을} 위한 예산도 마련되었다.', '많은 시민이 이 예산 배정에 반대했다.')),
     dict(genre='government', corpus='kornli', slots=dict(
             year=tuple(map(str, range(1995, 2021))), building=('학교 건물', '공공 건물', '아파트', '병원', '대형 상가'),
-            rule=('비상 발전기', '스프링클러', '휠체어 경사로', '태양광 패널', '지진 대비 설계')),
+            other_building='~building', rule=('비상 발전기', '스프링클러', '휠체어 경사로', '태양광 패널', '내진 설계'), other_rule='~rule'),
          premise=('이 법에 따라 {year}년 이후에 지어진 모든 {building/은} {rule/을} 갖춰야 한다.',),
-         entailment=('일부 {building/은} {rule/을} 갖춰야 한다.', '이 법은 {building}에 적용된다.'),
-         contradiction=('이 법은 {building}에 아무런 의무도 부과하지 않는다.', '{year}년 이후 지어진 {building/은} {rule/을} 갖추지 않아도 된다.'),
-         neutral=('이 법은 {year}년에 통과되었다.', '대부분의 {building/은} 이미 {rule/을} 갖추고 있다.', '이 법에 반대하는 건설사가 많았다.')),
+         entailment=('{year}년 이후 지어진 {building/은} {rule/을} 갖춰야 한다.', '이 법은 {building}에 적용된다.'),
+         contradiction=('{year}년 이후 지어진 {building/은} {rule/을} 갖추지 않아도 된다.', '이 법은 {building}에 적용되지 않는다.'),
+         neutral=('{year}년 이후 지어진 {building/은} {other_rule/을} 갖춰야 한다.', '이 법은 {other_building}에도 적용된다.',
+                  '대부분의 {building/은} 이미 {rule/을} 갖추고 있다.')),
     dict(genre='travel', corpus='kornli', slots=dict(
             city=('리스본', '교토', '프라하', '이스탄불', '하노이', '바르셀로나', '경주', '빈'),
-            sight=('옛 성곽', '중앙 시장', '대성당', '해변', '국립 박물관', '왕실 정원', '구시가지'),
-            feature=('아름다운 야경', '값싸고 맛있는 길거리 음식', '화려한 스테인드글라스', '하얀 모래사장', '방대한 유물', '봄철 벚꽃')),
+            sight=('옛 성곽', '중앙 시장', '대성당', '해변', '국립 박물관', '왕실 정원'),
+            feature=lambda rng, s: {'옛 성곽': '아름다운 야경', '중앙 시장': '맛있는 길거리 음식', '대성당': '화려한 스테인드글라스',
+                                    '해변': '하얀 모래사장', '국립 박물관': '방대한 유물', '왕실 정원': '봄철 벚꽃'}[s['sight']],
+            other_feature=('친절한 주민들', '저렴한 물가', '오래된 골목길', '전통 공연')),
          premise=('{city}의 {sight/은} {feature/으로} 유명하며, 매년 수많은 관광객이 이곳을 찾는다.',
                   '매년 많은 여행자가 {feature/을} 보러 {city}의 {sight/을} 찾는다.'),
-         entailment=('{sight/은} 관광객들에게 인기 있는 곳이다.', '많은 사람들이 {city}의 {sight/을} 방문한다.'),
-         contradiction=('{city}의 {sight/을} 찾는 관광객은 거의 없다.', '{city}의 {sight/은} 아무도 모르는 곳이다.'),
-         neutral=('{sight}의 입장료는 무료이다.', '{sight/은} {city}에서 가장 오래된 곳이다.', '관광객 대부분은 여름에 {city/을} 찾는다.')),
+         entailment=('{city}의 {sight/은} 관광객들에게 인기가 있다.', '{city}의 {sight/은} {feature/으로} 알려져 있다.',
+                     '많은 사람들이 {city}의 {sight/을} 찾는다.'),
+         contradiction=('{city}의 {sight/은} 관광객들에게 인기가 없다.', '{city}의 {sight/은} {feature/으로} 알려져 있지 않다.',
+                        '{city}의 {sight/을} 찾는 사람은 거의 없다.'),
+         neutral=('{city}의 {sight/은} {other_feature/으로}도 알려져 있다.', '{city}의 {sight/은} 입장료가 무료이다.',
+                  '많은 사람들이 여름에 {city}의 {sight/을} 찾는다.')),
     dict(genre='fiction', corpus='kornli', slots=dict(
-            name=_name, thing=('편지', '열쇠', '지갑', '오래된 사진', '그 상자', '아버지의 시계', '공책')),
+            name=_name, thing=('편지', '열쇠', '지갑', '오래된 사진', '그 상자', '아버지의 시계', '공책'), other_thing='~thing'),
          premise=('{name/은} 문을 열고 방 안을 둘러보았지만, {thing/은} 어디에도 보이지 않았다.',
                   '방 안을 샅샅이 뒤졌지만 {name/은} 끝내 {thing/을} 찾지 못했다.'),
-         entailment=('{name/은} {thing/을} 찾지 못했다.', '{name/은} 방 안을 살펴보았다.'),
-         contradiction=('{name/은} 방에 들어가자마자 {thing/을} 찾았다.', '{name/은} 방 안을 들여다보지도 않았다.'),
-         neutral=('{name/은} {thing/을} 잃어버린 지 오래되었다.', '방 안은 어두웠다.', '{name/은} 누군가 {thing/을} 훔쳐 갔다고 생각했다.')),
-    dict(genre='fiction', corpus='kornli', slots=dict(
-            name=_name, place=('역', '바닷가', '시장', '학교', '언덕 위 교회', '강가')),
+         entailment=('{name/은} {thing/을} 찾지 못했다.', '{name/은} 방 안을 둘러보았다.', '{thing/은} 방 안에 보이지 않았다.'),
+         contradiction=('{name/은} {thing/을} 찾았다.', '{name/은} 방 안을 둘러보지 않았다.', '{thing/은} 방 안에 그대로 놓여 있었다.'),
+         neutral=('{name/은} {other_thing/을} 찾지 못했다.', '{name/은} {thing/을} 잃어버린 지 오래되었다.',
+                  '{other_thing/은} 방 안에 그대로 놓여 있었다.')),
+    dict(genre='fiction', corpus='kornli', slots=dict(name=_name, place=('역', '바닷가', '시장', '학교', '언덕 위 교회', '강가')),
          premise=('비가 그치자 {name/은} 우산을 접고 {place/으로} 천천히 걸어갔다.',),
-         entailment=('{name/은} {place} 쪽으로 향했다.', '{name/이} 걸을 때 비는 이미 그쳐 있었다.'),
-         contradiction=('{name/은} 쏟아지는 비를 맞으며 {place/으로} 뛰어갔다.', '{name/은} 우산을 편 채 걸었다.'),
-         neutral=('{name/은} {place}에서 누군가를 만날 예정이었다.', '{name/은} 그날 몹시 피곤했다.')),
-    dict(genre='telephone', corpus='kornli', slots=dict(pet=('고양이', '강아지 두 마리', '앵무새', '금붕어', '토끼'), who=('우리 집', '우리 가족', '나')),
+         entailment=('{name/은} {place/으로} 걸어갔다.', '비는 이미 그쳐 있었다.', '{name/은} 우산을 접었다.'),
+         contradiction=('{name/은} {place/으로} 뛰어갔다.', '비는 계속 내리고 있었다.', '{name/은} 우산을 펼쳤다.'),
+         neutral=('{name/은} {place}에서 누군가를 만났다.', '비는 한 시간 넘게 내렸다.', '{name/은} 그날 몹시 피곤했다.')),
+    dict(genre='telephone', corpus='kornli', slots=dict(
+            pet=('고양이', '강아지 두 마리', '앵무새', '금붕어', '토끼'), other_pet='~pet', who=('우리 집', '우리 가족', '나')),
          premise=('음, {who/은} {pet/을} 키우는데, 솔직히 손이 너무 많이 가서 요즘은 좀 힘들어.',),
-         entailment=('화자는 {pet/을} 키우고 있다.', '{pet/을} 돌보는 일은 쉽지 않다.'),
-         contradiction=('화자의 집에는 동물이 한 마리도 없다.', '{pet/을} 돌보는 건 전혀 힘들지 않다.'),
-         neutral=('화자는 {pet/을} 키운 지 10년이 넘었다.', '화자는 {pet/을} 한 마리 더 입양할 생각이다.')),
-    dict(genre='telephone', corpus='kornli', slots=dict(hobby=('등산', '낚시', '테니스', '요리', '사진 찍기', '캠핑', '볼링')),
+         entailment=('화자는 {pet/을} 키운다.', '{pet/을} 돌보는 일은 힘들다.'),
+         contradiction=('화자는 {pet/을} 키우지 않는다.', '{pet/을} 돌보는 일은 전혀 힘들지 않다.'),
+         neutral=('화자는 {other_pet}도 키운다.', '화자는 {pet/을} 키운 지 10년이 넘었다.', '{pet/을} 돌보는 일은 돈이 많이 든다.')),
+    dict(genre='telephone', corpus='kornli', slots=dict(hobby=('등산', '낚시', '테니스', '요리', '사진 찍기', '캠핑', '볼링'), other_hobby='~hobby'),
          premise=('나도 {hobby/을} 좋아하긴 하는데, 요즘은 일이 바빠서 주말에도 할 시간이 없어.',),
-         entailment=('화자는 요즘 바쁘다.', '화자는 {hobby/을} 싫어하지 않는다.'),
-         contradiction=('화자는 {hobby/을} 아주 싫어한다.', '화자는 요즘 주말마다 {hobby/을} 즐긴다.'),
-         neutral=('화자는 예전에 {hobby} 동호회에 가입했었다.', '화자의 직장은 집에서 멀다.')),
+         entailment=('화자는 요즘 바쁘다.', '화자는 {hobby/을} 좋아한다.', '화자는 요즘 주말에 {hobby/을} 하지 못한다.'),
+         contradiction=('화자는 요즘 한가하다.', '화자는 {hobby/을} 싫어한다.', '화자는 요즘 주말마다 {hobby/을} 한다.'),
+         neutral=('화자는 {other_hobby}도 좋아한다.', '화자는 예전에 {hobby} 동호회에 가입했었다.', '화자의 직장은 집에서 멀다.')),
     dict(genre='slate', corpus='kornli', slots=dict(
             company=('한 자동차 회사', '그 항공사', '대형 유통업체', '한 게임 회사', '그 은행'), pct=tuple(map(str, range(3, 31)))),
          premise=('{company/은} 지난 분기에 매출이 {pct}퍼센트 늘었다고 발표했지만, 순이익은 오히려 줄었다.',),
-         entailment=('{company}의 매출이 늘었다.', '{company}의 이익은 감소했다.'),
-         contradiction=('{company}의 매출은 지난 분기에 감소했다.', '{company}의 순이익이 크게 늘었다.'),
-         neutral=('{company/은} 다음 분기에 직원을 더 뽑을 계획이다.', '{company}의 주가는 발표 직후 올랐다.')),
+         entailment=('그 회사의 매출이 늘었다.', '그 회사의 순이익이 줄었다.'),
+         contradiction=('그 회사의 매출이 줄었다.', '그 회사의 순이익이 늘었다.'),
+         neutral=('그 회사의 직원 수가 늘었다.', '그 회사의 주가가 올랐다.')),
     dict(genre='slate', corpus='kornli', slots=dict(
-            work=('소설', '연극', '영화', '전시회', '앨범'), good=('인물 묘사', '문체', '무대 연출', '음악', '색채'),
-            bad=('결말 부분', '중반부', '상영 시간', '후반부')),
+            work=('소설', '연극', '영화', '앨범'),
+            good=lambda rng, s: rng.choice({'소설': ('인물 묘사', '문체'), '연극': ('무대 연출', '배우들의 연기'),
+                                            '영화': ('영상미', '음악'), '앨범': ('가사', '편곡')}[s['work']]),
+            bad=lambda rng, s: rng.choice({'소설': ('결말 부분', '중반부'), '연극': ('2막', '공연 시간'),
+                                           '영화': ('상영 시간', '후반부'), '앨범': ('후반부 수록곡들', '간주')}[s['work']])),
          premise=('비평가들은 그 {work}의 {good/은} 뛰어나지만 {bad/은} 지나치게 길다고 평가했다.',),
-         entailment=('비평가들은 그 {work}의 {good/을} 칭찬했다.', '그 {work/은} 단점도 지적받았다.'),
-         contradiction=('비평가들은 그 {work/을} 혹평만 했다.', '비평가들은 그 {work}의 {bad/이} 적당하다고 보았다.'),
-         neutral=('그 {work/은} 상업적으로도 크게 성공했다.', '그 {work/은} 작가의 첫 작품이다.')),
+         entailment=('비평가들은 그 {work}의 {good/을} 칭찬했다.', '비평가들은 그 {work}의 {bad/이} 너무 길다고 보았다.'),
+         contradiction=('비평가들은 그 {work}의 {good/을} 혹평했다.', '비평가들은 그 {work}의 {bad/이} 적당하다고 보았다.'),
+         neutral=('관객들은 그 {work}의 {good/을} 칭찬했다.', '관객들은 그 {work}의 {bad/이} 너무 길다고 보았다.', '그 {work/은} 작가의 첫 작품이다.')),
     dict(genre='letters', corpus='kornli', slots=dict(
-            n=tuple(map(str, range(120, 900, 40))), benefit=('장학금', '무료 급식', '방과 후 수업', '의료 지원', '겨울 외투')),
+            n=tuple(map(str, range(120, 900, 40))), benefit=('장학금', '무료 급식', '방과 후 수업', '의료 지원', '겨울 외투'), other_benefit='~benefit'),
          premise=('여러분의 후원 덕분에 올해 {n}명의 아이들이 {benefit/을} 받을 수 있었습니다.',),
-         entailment=('후원금은 아이들을 돕는 데 쓰였다.', '올해 아이들이 {benefit/을} 받았다.'),
-         contradiction=('올해는 어떤 아이도 {benefit/을} 받지 못했다.', '후원금은 한 푼도 모이지 않았다.'),
-         neutral=('후원자 대부분은 지역 주민이다.', '내년에는 더 많은 아이들이 {benefit/을} 받을 것이다.')),
+         entailment=('올해 {benefit/을} 받은 아이들이 있다.', '후원금은 아이들을 돕는 데 쓰였다.'),
+         contradiction=('올해 {benefit/을} 받은 아이는 없다.', '후원금은 아이들을 돕는 데 쓰이지 않았다.'),
+         neutral=('올해 {other_benefit/을} 받은 아이들이 있다.', '내년에는 더 많은 아이들이 {benefit/을} 받을 것이다.')),
     dict(genre='wikinews', corpus='klue-nli', slots=dict(
-            city=_CITIES, service=('심야 버스', '공공 자전거 대여 서비스', '무인 민원 발급기', '전기 셔틀버스', '반려동물 놀이터'),
-            when=('다음 달 1일', '오는 3월', '내년 초', '이달 말'), day=tuple(f'{d}일' for d in range(1, 29))),
+            city=_CITIES, other_city='~city', service=('심야 버스', '공공 자전거 대여 서비스', '무인 민원 발급기', '전기 셔틀버스', '반려동물 놀이터'),
+            other_service='~service', when=('다음 달 1일', '오는 3월', '내년 초', '이달 말'), day=tuple(f'{d}일' for d in range(1, 29))),
          premise=('{city}시는 {when}부터 {service/을} 시범 운영한다고 {day} 밝혔다.',
                   '{city}시가 {when}부터 {service/을} 시범적으로 운영하기로 했다.'),
-         entailment=('{city}시가 새로운 서비스를 시작한다.', '{service/은} 처음에는 시범적으로 운영된다.'),
-         contradiction=('{city}시는 {service} 운영 계획을 취소했다.', '{service/은} 이미 수년 전부터 정식으로 운영되고 있다.'),
-         neutral=('{service/은} 시민들에게 큰 인기를 끌 것으로 보인다.', '{city}시는 {service}에 예산 10억 원을 투입한다.')),
+         entailment=('{city}시는 {service/을} 운영할 계획이다.', '{service/은} 처음에는 시범적으로 운영된다.'),
+         contradiction=('{city}시는 {service/을} 운영할 계획이 없다.', '{service/은} 처음부터 정식으로 운영된다.'),
+         neutral=('{city}시는 {other_service/을} 운영할 계획이다.', '{other_city}시는 {service/을} 운영할 계획이다.',
+                  '{service/은} 시민들에게 인기를 끌 것이다.')),
     dict(genre='wikinews', corpus='klue-nli', slots=dict(
             team=('서울 유나이티드', '부산 아이파크스', '대전 하나', '광주 타이거즈', '인천 돌핀스', '수원 블루윙즈'),
-            rival=_other(('서울 유나이티드', '부산 아이파크스', '대전 하나', '광주 타이거즈', '인천 돌핀스', '수원 블루윙즈')),
-            win=('2', '3', '4', '5'), lose=('0', '1'), streak=('2', '3', '4', '5')),
+            rival='~team', third='~team', win=('2', '3', '4', '5'), lose=('0', '1'), streak=('2', '3', '4', '5')),
          premise=('{team/은} 어제 열린 경기에서 {rival/을} {win}대 {lose/으로} 꺾고 {streak}연승을 달렸다.',),
-         entailment=('{team/이} {rival/과}의 경기에서 이겼다.', '{team/은} 최근 여러 경기를 연달아 이겼다.'),
-         contradiction=('{team/은} 어제 경기에서 {rival}에 패했다.', '어제 경기에서 두 팀은 비겼다.'),
-         neutral=('어제 경기는 관중석이 가득 찼다.', '{team}의 감독은 올해 처음 부임했다.')),
+         entailment=('{team/이} {rival/을} 이겼다.', '{team/은} 연승 중이다.'),
+         contradiction=('{rival/이} {team/을} 이겼다.', '{team/은} 연패 중이다.'),
+         neutral=('{team/이} {third/을} 이겼다.', '{rival/은} 연패 중이다.', '{team}의 감독은 올해 처음 부임했다.')),
     dict(genre='wikipedia', corpus='klue-nli', slots=dict(
-            person=_name, year=tuple(map(str, range(1940, 2000))), city=_CITIES, other_city=_other(_CITIES),
+            person=_name, year=tuple(map(str, range(1940, 2000))), other_year='~year', city=_CITIES, other_city='~city',
+            wed=lambda rng, s: str(int(s['year']) + rng.randint(22, 40)),
             job=('소설가', '영화감독', '작곡가', '화가', '야구 선수', '건축가', '물리학자')),
          premise=('{person/은} {year}년 {city}에서 태어난 대한민국의 {job/이다}.', '{city} 출신인 {person/은} {year}년에 태어난 {job/이다}.'),
-         entailment=('{person/은} {city} 출신이다.', '{person/은} 한국의 {job/이다}.'),
-         contradiction=('{person/은} {other_city}에서 태어났다.', '{person/은} 외국 국적의 {job/이다}.'),
-         neutral=('{person/은} 여러 차례 큰 상을 받았다.', '{person/은} 결혼하여 두 자녀를 두었다.', '{person/은} 대학에서 후학을 가르친다.')),
+         entailment=('{person/은} {city}에서 태어났다.', '{person/은} {year}년에 태어났다.', '{person/은} {job/이다}.'),
+         contradiction=('{person/은} {other_city}에서 태어났다.', '{person/은} {other_year}년에 태어났다.'),
+         neutral=('{person/은} {other_city}에서 자랐다.', '{person/은} {wed}년에 결혼했다.', '{person/은} 여러 차례 큰 상을 받았다.')),
     dict(genre='wikipedia', corpus='klue-nli', slots=dict(
             company=('한빛전자', '누리소프트', '동해물산', '새솔바이오', '미래모빌리티', '가온식품'), year=tuple(map(str, range(1960, 2016))),
-            field=('반도체', '소프트웨어', '무역', '제약', '자동차 부품', '식품'), city=_CITIES, other_city=_other(_CITIES)),
+            other_year='~year', field=('반도체', '소프트웨어', '무역', '제약', '자동차 부품', '식품'), city=_CITIES, other_city='~city',
+            listed=lambda rng, s: str(int(s['year']) + rng.randint(3, 30))),
          premise=('{company/은} {year}년에 설립된 {field} 기업으로, 본사는 {city}에 있다.',),
-         entailment=('{company}의 본사는 {city}에 있다.', '{company/은} {field} 분야의 회사이다.'),
-         contradiction=('{company}의 본사는 {other_city}에 있다.', '{company/은} 아직 설립되지 않은 회사이다.'),
-         neutral=('{company/은} 해외에도 지사를 두고 있다.', '{company}의 직원 수는 천 명이 넘는다.')),
+         entailment=('{company}의 본사는 {city}에 있다.', '{company/은} {year}년에 세워졌다.', '{company/은} {field} 분야의 회사이다.'),
+         contradiction=('{company}의 본사는 {other_city}에 있다.', '{company/은} {other_year}년에 세워졌다.'),
+         neutral=('{company}의 공장은 {other_city}에 있다.', '{company/은} {listed}년에 상장되었다.', '{company}의 직원 수는 천 명이 넘는다.')),
     dict(genre='policy', corpus='klue-nli', slots=dict(
             target=('만 65세 이상 어르신', '청년 구직자', '소상공인', '한부모 가정', '대학생'),
-            benefit=('주거 지원금', '교통비 지원', '에너지 바우처', '교육비 지원', '긴급 생활비'), month=('다음 달', '3월', '7월', '올해 하반기')),
+            benefit=('주거 지원금', '교통비 지원', '에너지 바우처', '교육비 지원', '긴급 생활비'), other_benefit='~benefit',
+            month=('다음 달', '3월', '7월', '올해 하반기')),
          premise=('{target/은} {month}부터 {benefit/을} 온라인으로 신청할 수 있다.', '{month}부터는 {target}도 온라인으로 {benefit/을} 신청할 수 있게 된다.'),
-         entailment=('{benefit/은} 온라인으로도 신청할 수 있다.', '{target/이} {benefit/을} 신청할 수 있다.'),
-         contradiction=('{benefit/은} 주민센터를 방문해야만 신청할 수 있다.', '{target/은} {benefit/을} 신청할 수 없다.'),
-         neutral=('{benefit/은} 신청자가 많아 일찍 마감될 수 있다.', '{benefit} 신청에는 소득 증명이 필요하다.')),
+         entailment=('{target/은} {benefit/을} 온라인으로 신청할 수 있다.', '{benefit/은} 주민센터에 가지 않고도 신청할 수 있다.'),
+         contradiction=('{target/은} {benefit/을} 온라인으로 신청할 수 없다.', '{benefit/은} 주민센터에 가야만 신청할 수 있다.'),
+         neutral=('{target/은} {other_benefit/을} 온라인으로 신청할 수 있다.', '{benefit} 신청에는 소득 증명이 필요하다.')),
     dict(genre='airbnb', corpus='klue-nli', slots=dict(
             good=('위치가 좋고 방도 깨끗했어요', '호스트가 친절하고 전망이 좋았어요', '침구가 편안하고 조용했어요', '역에서 가깝고 방이 넓었어요'),
-            bad=('주차 공간', '화장실 수압', '방음', '와이파이 속도', '난방')),
+            bad=('주차 공간', '화장실 수압', '방음', '와이파이 속도', '난방'), other_bad='~bad'),
          premise=('{good}. 다만 {bad/이} 조금 아쉬웠어요.', '전체적으로 만족합니다. {good}. {bad/은} 좀 아쉬웠어요.'),
-         entailment=('숙소의 {bad/은} 완벽하지 않았다.', '글쓴이는 숙소에 대체로 만족했다.'),
-         contradiction=('숙소의 {bad/은} 흠잡을 데가 없었다.', '글쓴이는 숙소에 전혀 만족하지 못했다.'),
-         neutral=('글쓴이는 이 숙소에 다시 묵을 계획이다.', '숙소는 바다 바로 앞에 있다.')),
+         entailment=('숙소의 {bad/은} 아쉬웠다.', '글쓴이는 숙소에 대체로 만족했다.'),
+         contradiction=('숙소의 {bad/은} 흠잡을 데가 없었다.', '글쓴이는 숙소에 만족하지 못했다.'),
+         neutral=('숙소의 {other_bad/은} 아쉬웠다.', '숙소의 {other_bad/은} 흠잡을 데가 없었다.', '글쓴이는 이 숙소에 다시 묵을 계획이다.')),
     dict(genre='wikitree', corpus='klue-nli', slots=dict(
             star=lambda rng, s: '배우 ' + _name(rng), show=('한 예능 프로그램', '토크쇼', '라디오 방송', '유튜브 채널'),
-            topic=('데뷔 시절', '가족', '슬럼프', '연애관', '무명 시절')),
+            topic=('데뷔 시절', '가족', '슬럼프', '연애관', '무명 시절'), other_topic='~topic'),
          premise=('{star/이} 최근 {show}에 출연해 {topic}에 대한 솔직한 이야기를 털어놨다.',),
-         entailment=('{star/은} {show}에 나왔다.', '{star/은} {topic}에 대해 이야기했다.'),
-         contradiction=('{star/은} {show} 출연 제의를 거절했다.', '{star/은} {topic}에 대해서는 입을 다물었다.'),
-         neutral=('{show}의 시청률이 크게 올랐다.', '{star/은} 내년에 새 작품을 찍을 예정이다.')),
+         entailment=('{star/은} {show}에 출연했다.', '{star/은} {topic}에 대해 이야기했다.'),
+         contradiction=('{star/은} {show}에 출연하지 않았다.', '{star/은} {topic}에 대해서는 말하지 않았다.'),
+         neutral=('{star/은} {other_topic}에 대해 이야기했다.', '{star/은} {other_topic}에 대해서는 말하지 않았다.', '{show}의 시청률이 크게 올랐다.')),
     dict(genre='NSMC', corpus='klue-nli', slots=dict(
             sentiment=('1', '0'), review=lambda rng, s: _sample_review(rng, int(s['sentiment'])),
             well=lambda rng, s: ('부정적으로', '긍정적으로')[int(s['sentiment'])],
@@ -632,13 +690,16 @@ _FRAMES = (
          premise=('{review}',),
          entailment=('글쓴이는 이 영화를 {well} 평가했다.', '글쓴이는 영화를 보고 {felt}.'),
          contradiction=('글쓴이는 이 영화를 {badly} 평가했다.', '글쓴이는 영화를 보고 {unfelt}.'),
-         neutral=('이 영화는 흥행에 성공했다.', '글쓴이는 이 영화의 원작을 읽었다.', '이 영화는 시리즈의 두 번째 작품이다.')),
+         neutral=('글쓴이의 친구는 이 영화를 {well} 평가했다.', '이 영화는 흥행에 성공했다.', '글쓴이는 이 영화의 원작을 읽었다.')),
 )
 
 def _frame_slots(rng:random.Random, frame:dict)->dict:
-    "Fill every slot of a frame: pick from a tuple, or call the function with the slots so far."
+    "Fill every slot of a frame in order: pick from a tuple, pick a value unused so far, or call the function."
     s = {}
-    for key, values in frame['slots'].items(): s[key] = values(rng, s) if callable(values) else rng.choice(values)
+    for key, values in frame['slots'].items():
+        if callable(values): s[key] = values(rng, s)
+        elif isinstance(values, str): s[key] = rng.choice([v for v in frame['slots'][values[1:]] if v not in s.values()])
+        else: s[key] = rng.choice(values)
     return s
 
 def _frame_pair(rng:random.Random, label:str, corpus:str='kornli')->tuple[str, str, str]:
@@ -647,7 +708,7 @@ def _frame_pair(rng:random.Random, label:str, corpus:str='kornli')->tuple[str, s
     s = _frame_slots(rng, frame)
     return _fill(rng.choice(frame['premise']), s), _fill(rng.choice(frame[label]), s), frame['genre']
 
-# %% ../nbs/01_data.ipynb #c040
+# %% ../nbs/01_data.ipynb #c053
 _TITLE = (('마지막', '푸른', '잃어버린', '조용한', '뜨거운', '기나긴', '두 번째', '보이지 않는', '작은', '붉은'),
           ('여름', '약속', '도시', '바다', '기억', '편지', '전쟁', '집', '밤', '노래', '정원', '기차'))
 _DISHES = (('김치찌개', ('김치', '돼지고기', '두부', '대파')), ('된장찌개', ('애호박', '감자', '된장', '두부')),
@@ -679,10 +740,10 @@ def _scene_doc(rng:random.Random)->list[str]:
             rng.choice((f"{place}에는 늘 사람들이 북적인다.", f"{place}의 하루는 이렇게 저물어 간다.", '모두 저마다 바쁜 하루를 보내고 있다.'))]
 
 def _frame_doc(rng:random.Random)->list[str]:
-    "A premise with what follows from it and what plausibly goes with it, all about the same slots."
+    "A premise, what follows from it and one thing that plausibly goes with it, all about the same slots."
     frame = rng.choice(_FRAMES)
     s = _frame_slots(rng, frame)
-    rest = [_fill(t, s) for t in frame['entailment'] + frame['neutral']]
+    rest = [_fill(t, s) for t in (*frame['entailment'], rng.choice(frame['neutral']))]
     rng.shuffle(rest)
     return [_fill(rng.choice(frame['premise']), s), *rest]
 
@@ -716,7 +777,7 @@ def _pretraining_text(rng:random.Random, n_bytes:int)->str:
         docs.append(doc); size += len(doc.encode('utf-8')) + 1
     return '\n'.join(docs)
 
-# %% ../nbs/01_data.ipynb #c043
+# %% ../nbs/01_data.ipynb #c056
 SAMPLE_SIZES = {   # records per split; for 'pretrain' the size of corpus.txt in bytes
     'tiny':   {'nsmc': {'train': 400, 'test': 100}, 'kornli': {'train': 300, 'dev': 150, 'test': 150},
                'klue-nli': {'train': 300, 'dev': 150}, 'pretrain': {'train': 150_000}},
@@ -743,17 +804,18 @@ def _nsmc_text(rng:random.Random, n:int, ids:range, n_empty:int=0, noise:float=0
     lines = [f"{i}\t{doc}\t{label}" for i, (doc, label) in zip(rng.sample(ids, len(rows)), rows)]
     return '\n'.join(['\t'.join(_NSMC_HEADER), *lines]) + '\n'
 
-def _balanced_labels(rng:random.Random, n:int)->list[str]:
-    labels = [NLI_LABELS[i % 3] for i in range(n)]
+def _balanced_labels(rng:random.Random, n:int, offset:int=0)->list[str]:
+    "NLI labels in equal shares, shuffled; `offset` continues the count of an earlier file of the same split."
+    labels = [NLI_LABELS[(i + offset) % 3] for i in range(n)]
     rng.shuffle(labels)
     return labels
 
-def _kornli_text(rng:random.Random, n:int, kinds:tuple=('frame',), n_dash:int=0)->str:
+def _kornli_text(rng:random.Random, n:int, offset:int=0, kinds:tuple=('frame',), n_dash:int=0)->str:
     "A KorNLI file: balanced pairs from frames and/or scenes, plus `n_dash` lines labelled '-' as in SNLI."
     def pair(label):
         if rng.choice(kinds) == 'scene': return _scene_pair(rng, label)
         return _frame_pair(rng, label)[:2]
-    rows = [(*pair(label), label) for label in _balanced_labels(rng, n)]
+    rows = [(*pair(label), label) for label in _balanced_labels(rng, n, offset)]
     for _ in range(n_dash): rows.insert(rng.randrange(len(rows) + 1), (*_scene_pair(rng, rng.choice(NLI_LABELS)), '-'))
     return '\n'.join(['\t'.join(_NLI_HEADER), *('\t'.join(r) for r in rows)]) + '\n'
 
@@ -767,27 +829,26 @@ def _klue_text(rng:random.Random, n:int, split:str)->str:
                             gold_label=label, author=label, **{f"label{k}": v for k, v in enumerate(votes, 2)}))
     return json.dumps(records, ensure_ascii=False, indent=4) + '\n'
 
-_SAMPLE_FILES = {   # file -> (corpus, split, share of the split, writer)
-    'nsmc/ratings_train.txt': ('nsmc', 'train', 1, lambda rng, n: _nsmc_text(rng, n, range(1_000_000, 7_000_000), 2)),
-    'nsmc/ratings_test.txt': ('nsmc', 'test', 1, lambda rng, n: _nsmc_text(rng, n, range(7_000_000, 10_000_000), 1)),
-    'kornli/multinli.train.ko.tsv': ('kornli', 'train', 2/3, lambda rng, n: _kornli_text(rng, n)),
-    'kornli/snli_1.0_train.ko.tsv': ('kornli', 'train', 1/3, lambda rng, n: _kornli_text(rng, n, ('scene',), 3)),
-    'kornli/xnli.dev.ko.tsv': ('kornli', 'dev', 1, lambda rng, n: _kornli_text(rng, n, ('frame', 'scene'))),
-    'kornli/xnli.test.ko.tsv': ('kornli', 'test', 1, lambda rng, n: _kornli_text(rng, n, ('frame', 'scene'))),
-    'klue-nli/klue-nli-v1.1_train.json': ('klue-nli', 'train', 1, lambda rng, n: _klue_text(rng, n, 'train')),
-    'klue-nli/klue-nli-v1.1_dev.json': ('klue-nli', 'dev', 1, lambda rng, n: _klue_text(rng, n, 'dev')),
-    'pretrain/corpus.txt': ('pretrain', 'train', 1, _pretraining_text),
+_SAMPLE_FILES = {   # file -> (corpus, split, share of the split, writer(rng, n, offset))
+    'nsmc/ratings_train.txt': ('nsmc', 'train', 1, lambda rng, n, o: _nsmc_text(rng, n, range(1_000_000, 7_000_000), 2)),
+    'nsmc/ratings_test.txt': ('nsmc', 'test', 1, lambda rng, n, o: _nsmc_text(rng, n, range(7_000_000, 10_000_000), 1)),
+    'kornli/multinli.train.ko.tsv': ('kornli', 'train', 2/3, lambda rng, n, o: _kornli_text(rng, n, o)),
+    'kornli/snli_1.0_train.ko.tsv': ('kornli', 'train', 1/3, lambda rng, n, o: _kornli_text(rng, n, o, ('scene',), 3)),
+    'kornli/xnli.dev.ko.tsv': ('kornli', 'dev', 1, lambda rng, n, o: _kornli_text(rng, n, o, ('frame', 'scene'))),
+    'kornli/xnli.test.ko.tsv': ('kornli', 'test', 1, lambda rng, n, o: _kornli_text(rng, n, o, ('frame', 'scene'))),
+    'klue-nli/klue-nli-v1.1_train.json': ('klue-nli', 'train', 1, lambda rng, n, o: _klue_text(rng, n, 'train')),
+    'klue-nli/klue-nli-v1.1_dev.json': ('klue-nli', 'dev', 1, lambda rng, n, o: _klue_text(rng, n, 'dev')),
+    'pretrain/corpus.txt': ('pretrain', 'train', 1, lambda rng, n, o: _pretraining_text(rng, n)),
 }
 
-def _sample_count(size:str, rel:str)->int:
-    "How many records (bytes for the pretraining corpus) the sample file `rel` gets at `size`."
-    name, split, share, _ = _SAMPLE_FILES[rel]
-    total = SAMPLE_SIZES[size][name][split]
-    if share == 1: return total
-    first = round(total * share)
-    return first if rel == _LAYOUT[name][split][0] else total - first
+def _sample_count(size:str, rel:str)->tuple[int, int]:
+    "How many records (bytes for the pretraining corpus) the sample file `rel` gets at `size`, and how many the split's earlier files get."
+    name, split, _, _ = _SAMPLE_FILES[rel]
+    total, files = SAMPLE_SIZES[size][name][split], _LAYOUT[name][split]
+    first = round(total * _SAMPLE_FILES[files[0]][2])
+    return (first, 0) if rel == files[0] else (total - first, first)
 
-# %% ../nbs/01_data.ipynb #c044
+# %% ../nbs/01_data.ipynb #c057
 def write_sample_corpora(root:str|Path, # directory to write into, in Korpora layout
                          size:str='small', # 'tiny', 'small', 'medium' or 'large' (see SAMPLE_SIZES)
                          seed:int=0, # the same seed and size always give the same bytes
@@ -802,7 +863,54 @@ def write_sample_corpora(root:str|Path, # directory to write into, in Korpora la
         rng = random.Random(f"bertcourse-sample:{seed}:{size}:{rel}")
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(writer(rng, _sample_count(size, rel)).encode('utf-8'))
+        tmp.write_bytes(writer(rng, *_sample_count(size, rel)).encode('utf-8'))
         tmp.rename(path)
         log.info("wrote %s", path)
     return {name: corpus_paths(name, root) for name in CORPORA}
+
+# %% ../nbs/01_data.ipynb #c079
+def fetch(name:str, # 'nsmc' or 'kornli'
+          root:str|Path, # corpus root; Korpora writes {root}/nsmc/... and {root}/kornli/...
+         )->list[Path]:
+    "Download a real corpus into `root` with Korpora (needs the internet); files already there are kept."
+    name = _check_name(name)
+    if name not in ('nsmc', 'kornli'):
+        raise BadInputError(f"fetch {name!r}: only nsmc and kornli come through Korpora; " + _HOW_TO_GET[name].format(root=root))
+    kept = [str(p) for p in corpus_paths(name, root) if p.exists()]
+    if kept: log.warning("keeping existing %s; delete them first to fetch the real corpus", ', '.join(kept))
+    from Korpora import Korpora   # imported here: only fetching needs it, reading never does
+    try: Korpora.fetch(name, root_dir=str(root))
+    except OSError as e:
+        raise BadInputError(f"fetching {name} into {root} failed ({e}); are you online? Otherwise place the files at "
+                            + ', '.join(map(str, corpus_paths(name, root)))) from e
+    return corpus_paths(name, root)
+
+# %% ../nbs/01_data.ipynb #c083
+def _data_command(args)->int:
+    "Run `bertcourse data`: fetch what was asked, write the missing sample files, then read everything back."
+    root = Path(args.root)
+    for name in args.fetch: print(f"fetched {name}: {', '.join(map(str, fetch(name, root)))}")
+    if not args.check:
+        missing = [rel for rel in _SAMPLE_FILES if not (root/rel).exists()]
+        write_sample_corpora(root, args.size, args.seed)
+        print(f"{root}: wrote {len(missing)} sample file(s) (size {args.size}, seed {args.seed})"
+              + (f": {', '.join(missing)}" if missing else '')
+              + (f"; kept {len(_SAMPLE_FILES) - len(missing)} existing file(s)" if len(missing) < len(_SAMPLE_FILES) else ''))
+    print(corpora_report(read_all(root), args.show))
+    return 0
+
+def add_cli(subparsers):
+    "Add the `data` subcommand to a `bertcourse` argparse subparsers object."
+    p = subparsers.add_parser('data', help='write the sample corpora (missing files only) and report what the readers read',
+                              description='Write the sample corpora into ROOT in Korpora layout (only files that are missing; '
+                                          'real corpora already there are kept and read), then print what every reader reads back.')
+    p.add_argument('--root', required=True, help='corpus directory, e.g. data/')
+    p.add_argument('--size', default='small', choices=tuple(SAMPLE_SIZES), help='sample size (default: small)')
+    p.add_argument('--seed', type=int, default=0, help='sample seed (default: 0)')
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument('--check', action='store_true', help='only read and report; write nothing')
+    mode.add_argument('--fetch', nargs='+', default=[], choices=('nsmc', 'kornli'), metavar='NAME',
+                      help='first download these real corpora with Korpora (nsmc, kornli; needs the internet)')
+    p.add_argument('--show', type=int, default=3, help='skipped lines to list per file (default: 3)')
+    p.set_defaults(run=_data_command)
+    return p

@@ -8,7 +8,7 @@ __all__ = ['SPECIAL_TOKENS', 'KINDS', 'BYTE_ALPHABET', 'iter_lines', 'split_held
            'train_tokenizer', 'tokenizer_checks', 'check_problems', 'checks_report', 'add_cli']
 
 # %% ../nbs/03_tokenizer.ipynb #c004
-import argparse, unicodedata
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -128,6 +128,7 @@ def _texts_and_alphabet(files_or_iterator):
     return None, texts, counts
 
 def _trainer(kind, vocab_size, min_frequency, limit_alphabet):
+    "A tokenizers trainer that registers SPECIAL_TOKENS as special (ids 0..4); BPE's [MASK] swallows the space before it."
     special = [AddedToken(t, special=True, normalized=False, lstrip=(kind == 'bpe' and t == '[MASK]')) for t in SPECIAL_TOKENS]
     if kind == 'wordpiece':
         return trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=special,
@@ -136,6 +137,7 @@ def _trainer(kind, vocab_size, min_frequency, limit_alphabet):
                                initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
 
 def _too_small(vocab_size, need, what):
+    "The error for a vocabulary that cannot hold the special tokens and the alphabet."
     return BadInputError(f"vocab_size={vocab_size} is too small: the {len(SPECIAL_TOKENS)} special tokens and {what} "
                          f"already take {need} entries; ask for at least {need}" +
                          (" or lower limit_alphabet" if 'character' in what else ""))
@@ -172,10 +174,10 @@ def train_tokenizer(files_or_iterator, # a file, a list of files, or an iterator
 
 # %% ../nbs/03_tokenizer.ipynb #c032
 def _mask_is_single_token(tokenizer)->bool:
-    "True if `[MASK]` inside a sentence comes out as one special token."
-    mask = tokenizer.mask_token or '[MASK]'
-    tokens = tokenizer.tokenize(f"영화가 {mask} 재미있다")
-    return tokens.count(mask) + tokens.count(' ' + mask) == 1 and mask in tokenizer.all_special_tokens
+    "True if the tokenizer has a special mask token and `[MASK]` inside a sentence encodes to exactly its id."
+    if tokenizer.mask_token is None or tokenizer.mask_token not in tokenizer.all_special_tokens: return False
+    ids = tokenizer(f"영화가 {tokenizer.mask_token} 재미있다", add_special_tokens=False)['input_ids']
+    return ids.count(tokenizer.mask_token_id) == 1
 
 def tokenizer_checks(tokenizer:PreTrainedTokenizerBase, # a trained (fast) tokenizer
                      texts:list, # held-out texts, not used for training
@@ -184,9 +186,10 @@ def tokenizer_checks(tokenizer:PreTrainedTokenizerBase, # a trained (fast) token
     "Post-training checks: [UNK] rate, tokens per sentence, [MASK] as one token, vocabulary size, jamo leaks."
     texts = [normalize_text(t) for t in texts if t.strip()]
     if not texts: raise BadInputError("tokenizer_checks: expected at least one non-blank held-out text")
-    ids = tokenizer(texts, add_special_tokens=False)['input_ids']
-    n_tokens = sum(map(len, ids))
-    unk = tokenizer.unk_token_id
+    enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
+    ids, n_tokens, unk = enc['input_ids'], sum(map(len, enc['input_ids'])), tokenizer.unk_token_id
+    n_chars = sum(len(t.replace(' ', '')) for t in texts)
+    unk_chars = sum(e - b for i, offsets in zip(ids, enc['offset_mapping']) for t, (b, e) in zip(i, offsets) if t == unk)
     decoded = tokenizer.batch_decode(ids)
     normalizer = tokenizer.backend_tokenizer.normalizer
     vocab = tokenizer.get_vocab()
@@ -194,9 +197,10 @@ def tokenizer_checks(tokenizer:PreTrainedTokenizerBase, # a trained (fast) token
         n_texts=len(texts),
         vocab_size=len(tokenizer), vocab_size_asked=vocab_size,
         unk_rate=sum(i.count(unk) for i in ids) / max(n_tokens, 1),
+        unk_char_rate=unk_chars / n_chars,
         texts_with_unk=sum(unk in i for i in ids) / len(texts),
         tokens_per_sentence=n_tokens / len(texts),
-        chars_per_token=sum(len(t.replace(' ', '')) for t in texts) / max(n_tokens, 1),
+        chars_per_token=n_chars / max(n_tokens, 1),
         round_trip=sum(d.replace(' ', '') == t.replace(' ', '') for d, t in zip(decoded, texts)) / len(texts),
         mask_is_single_token=_mask_is_single_token(tokenizer),
         normalized_jamo_ratio=jamo_ratio(' '.join(normalizer.normalize_str(t) for t in texts)) if normalizer else jamo_ratio(' '.join(texts)),
@@ -223,7 +227,7 @@ def checks_report(checks:dict # the result of `tokenizer_checks`
            f" (asked {asked:,}: the corpus has no more merges seen min_frequency times; add text or lower min_frequency)")
     rows = [('held-out texts', f"{checks['n_texts']:,}"),
             ('vocabulary size', f"{size:,}{why}"),
-            ('[UNK] rate', f"{checks['unk_rate']:.2%} of tokens, in {checks['texts_with_unk']:.1%} of texts"),
+            ('[UNK] rate', f"{checks['unk_rate']:.2%} of tokens ({checks['unk_char_rate']:.2%} of characters), in {checks['texts_with_unk']:.1%} of texts"),
             ('tokens per sentence', f"{checks['tokens_per_sentence']:.1f} ({checks['chars_per_token']:.2f} characters per token)"),
             ('round trip', f"{checks['round_trip']:.1%} of texts decode to the same characters"),
             ('[MASK] single token', 'yes' if checks['mask_is_single_token'] else 'NO'),
@@ -233,7 +237,7 @@ def checks_report(checks:dict # the result of `tokenizer_checks`
     lines = [f"{k:<22}{v}" for k, v in rows] + [f"{'problems':<22}{len(problems) or 'none'}"] + [f"  - {p}" for p in problems]
     return '\n'.join(lines)
 
-# %% ../nbs/03_tokenizer.ipynb #c053
+# %% ../nbs/03_tokenizer.ipynb #c054
 def _run_tokenizer(args)->int:
     "The `bertcourse tokenizer` command: train, save, reload offline and print the checks."
     train, heldout = split_heldout(list(iter_lines(args.corpus)), args.heldout)
