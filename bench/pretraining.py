@@ -49,7 +49,7 @@ def nsp_like_batches(tokenizer, n_batches, batch_size, max_len, seed=0):
     return batches
 
 
-def examples_per_second(model, collator, batches, warmup=1):
+def examples_per_second(model, collator, batches, warmup=2):
     "Training throughput: collate, forward, backward and an AdamW step per batch."
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     model.train()
@@ -73,7 +73,7 @@ def bench_step(presets, vocabs, batch_size, max_len, steps):
             set_seed(0)
             stock = BertForPreTraining(config)
             ours = GatheredBertForPreTraining(config); ours.load_state_dict(stock.state_dict())
-            batches = nsp_like_batches(tokenizer, steps + 1, batch_size, min(max_len, config.max_position_embeddings))
+            batches = nsp_like_batches(tokenizer, steps + 2, batch_size, min(max_len, config.max_position_embeddings))
             collator = PretrainingCollator(tokenizer, generator=torch.Generator().manual_seed(0))
             a = examples_per_second(stock, collator, batches)
             collator = PretrainingCollator(tokenizer, generator=torch.Generator().manual_seed(0))
@@ -111,7 +111,7 @@ if __name__ == '__main__':
     p.add_argument('--vocab', nargs='+', type=int, default=[32000])
     p.add_argument('--batch-size', type=int, default=16)
     p.add_argument('--max-len', type=int, default=128)
-    p.add_argument('--steps', type=int, default=4)
+    p.add_argument('--steps', type=int, default=5)
     p.add_argument('--corpus-size', default='small')
     p.add_argument('--nsp-vocab', type=int, default=8000)
     args = p.parse_args()

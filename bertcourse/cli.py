@@ -10,7 +10,7 @@ import argparse, importlib, sys
 from .core import BadInputError
 
 # %% ../nbs/08_cli.ipynb #c006
-COMMAND_MODULES = ('data', 'tokenizer')  # chapter modules whose `add_cli` adds subcommands, in help order
+COMMAND_MODULES = ('data', 'tokenizer', 'pretraining', 'train', 'serve', 'course')  # chapter modules whose `add_cli` adds subcommands, in help order
 
 def build_parser()->argparse.ArgumentParser:
     "The `bertcourse` argument parser with every chapter's subcommands."

@@ -346,7 +346,7 @@ def _training_arguments(out, total_steps, batch_size, epochs, max_steps, learnin
         max_steps=max_steps or -1, eval_strategy='steps' if has_eval else 'no', eval_steps=every,
         logging_steps=max(1, total_steps // 25), save_strategy='steps', save_steps=save_steps or every, save_total_limit=2,
         label_names=label_names, seed=seed, dataloader_num_workers=num_workers, use_cpu=use_cpu,
-        disable_tqdm=not progress, report_to='none')
+        dataloader_pin_memory=torch.cuda.is_available() and not use_cpu, disable_tqdm=not progress, report_to='none')
 
 # %% ../nbs/04_pretraining.ipynb #c052
 def pretrain(corpus_files, # pretraining text: a file, a directory of *.txt, or a list of them

@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['SPECIAL_TOKENS', 'KINDS', 'BYTE_ALPHABET', 'iter_lines', 'split_heldout', 'char_counts', 'default_limit_alphabet',
            'korean_normalizer', 'build_tokenizer', 'bert_post_processor', 'wrap_tokenizer', 'save_tokenizer',
-           'train_tokenizer', 'tokenizer_checks', 'check_problems', 'checks_report', 'add_cli']
+           'train_tokenizer', 'tokenizer_checks', 'check_problems', 'checks_report', 'compare_vocab_sizes',
+           'plot_vocab_sizes', 'add_cli']
 
 # %% ../nbs/03_tokenizer.ipynb #c004
 import unicodedata
@@ -237,7 +238,34 @@ def checks_report(checks:dict # the result of `tokenizer_checks`
     lines = [f"{k:<22}{v}" for k, v in rows] + [f"{'problems':<22}{len(problems) or 'none'}"] + [f"  - {p}" for p in problems]
     return '\n'.join(lines)
 
-# %% ../nbs/03_tokenizer.ipynb #c054
+# %% ../nbs/03_tokenizer.ipynb #c049
+def compare_vocab_sizes(train_lines:list, # training texts
+                        heldout:list, # held-out texts for the checks
+                        sizes:tuple, # vocabulary sizes to ask for
+                        kinds:tuple=KINDS # tokenizer kinds to train
+                       )->list:
+    "Train one tokenizer per kind and size; return one row of `tokenizer_checks` per tokenizer."
+    return [dict(kind=kind, asked=size, **tokenizer_checks(train_tokenizer(iter(train_lines), size, kind=kind), heldout, size))
+            for kind in kinds for size in sizes]
+
+def plot_vocab_sizes(rows:list, # the result of `compare_vocab_sizes`
+                     axes=None # two matplotlib axes (default: a new figure)
+                    ):
+    "[UNK] rate and tokens per sentence against vocabulary size, one line per kind; returns the axes."
+    import matplotlib.pyplot as plt
+    if axes is None: axes = plt.subplots(1, 2, figsize=(10, 3.5))[1]
+    for color, kind in zip(('C0', 'C1'), dict.fromkeys(r['kind'] for r in rows)):
+        r = [row for row in rows if row['kind'] == kind]
+        size = [x['vocab_size'] for x in r]
+        axes[0].plot(size, [x['unk_rate'] * 100 for x in r], 'o-', color=color, label=f'{kind}: % of tokens')
+        axes[0].plot(size, [x['unk_char_rate'] * 100 for x in r], 's--', color=color, label=f'{kind}: % of characters')
+        axes[1].plot(size, [x['tokens_per_sentence'] for x in r], 'o-', color=color, label=kind)
+    axes[0].set(xlabel='vocabulary size', ylabel='[UNK] (%)', title='[UNK] rate on held-out lines')
+    axes[1].set(xlabel='vocabulary size', ylabel='tokens per sentence', title='sequence length')
+    for ax in axes: ax.legend(fontsize=8); ax.grid(alpha=.3)
+    return axes
+
+# %% ../nbs/03_tokenizer.ipynb #c055
 def _run_tokenizer(args)->int:
     "The `bertcourse tokenizer` command: train, save, reload offline and print the checks."
     train, heldout = split_heldout(list(iter_lines(args.corpus)), args.heldout)

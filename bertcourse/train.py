@@ -54,6 +54,7 @@ class ClassificationTrainArguments:
     freeze_encoder: bool = field(default=False, metadata={"help": "feature extraction: freeze the pretrained encoder and train only the classifier head"})
     init_from_scratch: bool = field(default=False, metadata={"help": "skip pretrained weights: a freshly initialised BERT (`scratch_preset`) over the directory's tokenizer"})
     scratch_preset: str = field(default="tiny", metadata={"help": "model size preset of bertcourse.pretraining for init_from_scratch"})
+    warmup_ratio: float = field(default=0.0, metadata={"help": "share of the training steps over which the learning rate rises linearly from 0"})
     max_steps: int = field(default=-1, metadata={"help": "stop after this many optimizer steps (-1: run all epochs)"})
     limit: int = field(default=None, metadata={"help": "use at most this many examples of each split (a seeded random subset)"})
     eval_steps: int = field(default=None, metadata={"help": "evaluate and checkpoint every N steps instead of every epoch"})
@@ -290,7 +291,7 @@ def training_arguments(args:ClassificationTrainArguments, # our arguments
     total_steps = args.max_steps if args.max_steps > 0 else -(-n_train // args.batch_size) * args.epochs
     return TrainingArguments(
         output_dir=str(output_dir), seed=args.seed, data_seed=args.seed,
-        learning_rate=args.learning_rate, num_train_epochs=args.epochs, max_steps=args.max_steps,
+        learning_rate=args.learning_rate, warmup_steps=args.warmup_ratio, num_train_epochs=args.epochs, max_steps=args.max_steps,
         per_device_train_batch_size=args.batch_size, per_device_eval_batch_size=2 * args.batch_size,
         eval_strategy=strategy, eval_steps=args.eval_steps, save_strategy=strategy if save else 'no', save_steps=args.eval_steps,
         save_total_limit=args.save_top_k if args.save_top_k > 0 else None,
@@ -484,7 +485,7 @@ def run_finetune(a:argparse.Namespace)->int:
     args = ClassificationTrainArguments(
         pretrained_model_name=a.model, downstream_corpus_name=a.task, downstream_task_name=get_task(a.task).kind,
         downstream_corpus_root_dir=a.root, downstream_model_dir=a.out, epochs=a.epochs, max_seq_length=a.max_seq_length,
-        batch_size=a.batch_size, learning_rate=a.learning_rate, freeze_encoder=a.freeze_encoder,
+        batch_size=a.batch_size, learning_rate=a.learning_rate, warmup_ratio=a.warmup_ratio, freeze_encoder=a.freeze_encoder,
         init_from_scratch=a.init_from_scratch, max_steps=a.max_steps, limit=a.limit, seed=a.seed, cpu_workers=a.cpu_workers)
     print(format_metrics(finetune(args)))
     return 0
@@ -508,6 +509,7 @@ def add_cli(subparsers):
     p.add_argument('--max-seq-length', type=int, default=d.max_seq_length, help=_help('max_seq_length'))
     p.add_argument('--batch-size', type=int, default=d.batch_size, help=_help('batch_size'))
     p.add_argument('--learning-rate', type=float, default=d.learning_rate, help=_help('learning_rate'))
+    p.add_argument('--warmup-ratio', type=float, default=d.warmup_ratio, help=_help('warmup_ratio'))
     p.add_argument('--freeze-encoder', action='store_true', help=_help('freeze_encoder') + ' (use a larger --learning-rate, e.g. 1e-3)')
     p.add_argument('--init-from-scratch', action='store_true', help=_help('init_from_scratch'))
     p.add_argument('--max-steps', type=int, default=d.max_steps, help=_help('max_steps'))

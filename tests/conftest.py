@@ -13,3 +13,4 @@ ROOT = Path(__file__).resolve().parents[1]
 def repo_root()->Path:
     "The checkout the tests run from."
     return ROOT
+os.environ.setdefault('GRADIO_ANALYTICS_ENABLED', 'False')
