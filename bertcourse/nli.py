@@ -30,7 +30,7 @@ def read_nli(root:str|Path, # corpus root in Korpora layout (kornli/, klue-nli/)
     reader, splits = NLI_CORPORA[corpus]
     return {split: reader(root, split=split, strict=strict) for split in splits}
 
-# %% ../nbs/06_nli.ipynb #c018
+# %% ../nbs/06_nli.ipynb #c020
 def encoding_table(tokenizer, # the tokenizer that produced the ids
                    encoding:dict # one encoded example: input_ids and, if present, token_type_ids / attention_mask
                   )->pd.DataFrame:
@@ -41,7 +41,7 @@ def encoding_table(tokenizer, # the tokenizer that produced the ids
         if key in encoding: rows[key] = list(encoding[key])
     return pd.DataFrame(rows).T
 
-# %% ../nbs/06_nli.ipynb #c022
+# %% ../nbs/06_nli.ipynb #c024
 def _check_lengths(len_a:int, len_b:int, budget:int):
     if min(len_a, len_b) < 0: raise BadInputError(f"lengths ({len_a}, {len_b}): expected non-negative token counts")
     if budget < 0: raise BadInputError(f"budget={budget}: expected a non-negative number of tokens")
@@ -74,7 +74,7 @@ def proportional_lengths(len_a:int, # tokens in the first sequence (premise)
 
 TRUNCATIONS = {'longest_first': longest_first_lengths, 'proportional': proportional_lengths}
 
-# %% ../nbs/06_nli.ipynb #c028
+# %% ../nbs/06_nli.ipynb #c030
 def _strategy(truncation:str):
     if truncation not in TRUNCATIONS: raise BadInputError(f"truncation={truncation!r}: expected one of {', '.join(TRUNCATIONS)}")
     return TRUNCATIONS[truncation]
@@ -98,7 +98,7 @@ def truncate_pair(ids_a:list, # token ids of the first sequence (premise), witho
     keep_a, keep_b = _strategy(truncation)(len(ids_a), len(ids_b), pair_budget(max_length, num_special))
     return ids_a[:keep_a], ids_b[:keep_b]
 
-# %% ../nbs/06_nli.ipynb #c031
+# %% ../nbs/06_nli.ipynb #c033
 def _texts(texts, what:str)->list[str]:
     texts = [texts] if isinstance(texts, str) else list(texts)
     for i, t in enumerate(texts):
@@ -135,7 +135,7 @@ def encode_pairs(tokenizer, # a fast tokenizer whose post-processor knows pairs 
         out['attention_mask'].append(pair.attention_mask)
     return out
 
-# %% ../nbs/06_nli.ipynb #c035
+# %% ../nbs/06_nli.ipynb #c037
 def truncate_texts(tokenizer, # a fast tokenizer (offsets are needed)
                    premises:list, # first sentences
                    hypotheses:list, # second sentences, as many as premises
@@ -152,7 +152,7 @@ def truncate_texts(tokenizer, # a fast tokenizer (offsets are needed)
         out_a.append(cut(a, ea, keep_a)); out_b.append(cut(b, eb, keep_b))
     return out_a, out_b
 
-# %% ../nbs/06_nli.ipynb #c042
+# %% ../nbs/06_nli.ipynb #c044
 def truncation_report(tokenizer, # the tokenizer the model uses
                       premises:list, # first sentences
                       hypotheses:list, # second sentences
@@ -174,14 +174,14 @@ def truncation_report(tokenizer, # the tokenizer the model uses
                          'hypothesis_cut': float(np.mean(keep[:, 1] < lb[cut])) if cut.any() else 0.0})
     return pd.DataFrame(rows).set_index(['max_length', 'truncation'])
 
-# %% ../nbs/06_nli.ipynb #c048
+# %% ../nbs/06_nli.ipynb #c050
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, classification_report, confusion_matrix
 
 from .train import TASKS, predict
 
-# %% ../nbs/06_nli.ipynb #c056
+# %% ../nbs/06_nli.ipynb #c058
 def nli_scores(y_true:list, # gold label names
                y_pred:list, # predicted label names, same order
                label_names:tuple=NLI_LABELS # the label set, in display order
@@ -205,7 +205,7 @@ def evaluate_pairs(model_dir, # a fine-tuned model directory, or a (model, token
     y_pred = [r['label'] for r in predict(model_dir, [(p.premise, p.hypothesis) for p in corpus], batch_size)]
     return dict(nli_scores([p.label for p in corpus], y_pred), y_pred=y_pred)
 
-# %% ../nbs/06_nli.ipynb #c060
+# %% ../nbs/06_nli.ipynb #c062
 BASELINE_VIEWS = {'hypothesis': lambda p: p.hypothesis, 'premise': lambda p: p.premise,
                   'pair': lambda p: f"{p.premise} {p.hypothesis}"}
 

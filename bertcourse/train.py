@@ -219,7 +219,7 @@ def check_labels(ds, # a split with a `label` column
     if feature is None: raise BadInputError(f"{where}: expected a 'label' column, found {ds.column_names}")
     if isinstance(feature, datasets.ClassLabel) and tuple(feature.names) != tuple(label_names):
         raise BadInputError(f"{where}: labels {feature.names} lie outside the task's label set {list(label_names)}")
-    bad = sorted(set(np.unique(ds['label']).tolist()) - set(range(len(label_names))))
+    bad = sorted(set(np.unique(ds['label'][:]).tolist()) - set(range(len(label_names))))   # [:] reads the column at once
     if bad: raise BadInputError(f"{where}: label ids {bad[:5]} lie outside the label set {list(label_names)} (ids 0..{len(label_names) - 1})")
 
 # %% ../nbs/02_transfer_learning.ipynb #c044
@@ -375,7 +375,7 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     raw = load_task_splits(spec, args.downstream_corpus_root_dir, args.limit, seed)
     splits = encode_splits(raw, tokenizer, spec, args.max_seq_length, args.truncation, args.progress)
     train_ds, eval_ds = splits['train'], splits['eval']
-    eval_ds = eval_ds.select(np.argsort(eval_ds['length'], kind='stable'))   # length order: evaluation batches need little padding
+    eval_ds = eval_ds.select(np.argsort(eval_ds['length'][:], kind='stable'))   # length order: evaluation batches need little padding
     out.mkdir(parents=True, exist_ok=True)
     (out/'train_args.json').write_text(json.dumps(dataclasses.asdict(args), ensure_ascii=False, indent=1))
     ckpt_dir = out/'checkpoints'
@@ -387,7 +387,7 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     trainer = ClassificationTrainer(model=model, args=training_arguments(args, ckpt_dir, len(train_ds), device),
                                     train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tokenizer, data_collator=collator,
                                     compute_metrics=classification_metrics, callbacks=[timer],
-                                    train_lengths=train_ds['length'] if args.group_by_length else None)
+                                    train_lengths=train_ds['length'][:] if args.group_by_length else None)
     if not args.progress: trainer.remove_callback(PrinterCallback)
     result = trainer.train(resume_from_checkpoint=last)
     pred = trainer.predict(eval_ds, metric_key_prefix='eval')
@@ -453,7 +453,7 @@ def predict(model_dir, # a fine-tuned model directory, or a (model, tokenizer) p
             results[i] = dict(label=names[k], score=float(p[k]), probs=dict(zip(names, map(float, p))))
     return results
 
-# %% ../nbs/02_transfer_learning.ipynb #c080
+# %% ../nbs/02_transfer_learning.ipynb #c081
 def misclassified(model_dir, # a fine-tuned model directory, or a (model, tokenizer) pair
                   ds, # a split as read by load_task_splits: the task's text columns and a ClassLabel `label`
                   n:int|None=10, # how many to return (None: all)
@@ -462,12 +462,12 @@ def misclassified(model_dir, # a fine-tuned model directory, or a (model, tokeni
     loaded = model_dir if isinstance(model_dir, tuple) else load_classifier(model_dir)
     columns = [c for c in ('premise', 'hypothesis') if c in ds.column_names] or ['text']
     names = ds.features['label'].names
-    inputs = list(zip(*[ds[c] for c in columns])) if len(columns) == 2 else ds['text']
+    inputs = list(zip(*[ds[c][:] for c in columns])) if len(columns) == 2 else ds['text'][:]
     wrong = [dict({c: ds[i][c] for c in columns}, label=names[y], predicted=r['label'], score=r['score'])
-             for i, (y, r) in enumerate(zip(ds['label'], predict(loaded, inputs, batch_size))) if names[y] != r['label']]
+             for i, (y, r) in enumerate(zip(ds['label'][:], predict(loaded, inputs, batch_size))) if names[y] != r['label']]
     return sorted(wrong, key=lambda w: -w['score'])[:n]
 
-# %% ../nbs/02_transfer_learning.ipynb #c087
+# %% ../nbs/02_transfer_learning.ipynb #c088
 PAIR_SEPARATOR = '|||'
 
 def _help(name): return ClassificationTrainArguments.__dataclass_fields__[name].metadata['help']
