@@ -6,10 +6,13 @@
 2. NSP example building speed (lines/s) on the sample pretraining corpus: one batched tokenizer call vs a call
    per sentence, then pairing + truncation, then a cache hit.
 
-    python bench/pretraining.py                       # default: tiny and mini at vocab 32000, about 2 minutes on 2 cores
-    python bench/pretraining.py --presets tiny --vocab 8000 16000 32000 --steps 5
+    python bench/pretraining.py                       # default: tiny and mini at vocab 32000, 1 thread, about 1 minute
+    python bench/pretraining.py --presets tiny --vocab 8000 16000 32000 --threads 0
+
+One torch thread by default: on a shared machine, intra-op threads that compete with other processes make small
+models many times slower and the timings meaningless (--threads 0 keeps torch's default).
 """
-import argparse, random, statistics, tempfile, time
+import argparse, os, random, statistics, tempfile, time
 from pathlib import Path
 
 import torch
@@ -114,8 +117,10 @@ if __name__ == '__main__':
     p.add_argument('--steps', type=int, default=5)
     p.add_argument('--corpus-size', default='small')
     p.add_argument('--nsp-vocab', type=int, default=8000)
+    p.add_argument('--threads', type=int, default=1, help='torch threads (0: torch default)')
     args = p.parse_args()
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    if args.threads: torch.set_num_threads(args.threads)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     t0 = time.time()
     bench_step(args.presets, args.vocab, args.batch_size, args.max_len, args.steps)
     bench_nsp(args.corpus_size, args.nsp_vocab, args.max_len)

@@ -82,6 +82,8 @@ def staged_dir(out:str|Path, # final directory
     out = check_output_dir(out, owned)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.', dir=out.parent))
+    umask = os.umask(0); os.umask(umask)
+    tmp.chmod(0o777 & ~umask)   # mkdtemp makes it private (0700); the artefact gets a normal directory's mode
     try:
         yield tmp
         if out.exists(): shutil.rmtree(out)

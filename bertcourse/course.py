@@ -25,25 +25,25 @@ class CoursePlan:
     "Sizes of one end-to-end run: sample corpus, vocabulary, pretraining and fine-tuning."
     sample_size:str = 'small'  # bertcourse.data sample size, used when no --root is given
     vocab_size:int = 8000  # WordPiece vocabulary asked for
-    vocab_sizes_compared:tuple = (1000, 2000, 4000, 8000)  # sizes in the vocabulary plot
+    vocab_sizes_compared:tuple = (2000, 3000, 4000, 8000)  # sizes in the vocabulary plot
     pretrain_preset:str = 'tiny'  # bertcourse.pretraining preset
-    pretrain_epochs:float = 1.0  # passes over the pretraining corpus
+    pretrain_epochs:float = 12.0  # passes over the pretraining corpus (fresh masks each pass)
     pretrain_max_steps:int|None = None  # steps instead of epochs
     pretrain_seq_length:int = 64  # block size of pretraining examples
     batch_size:int = 32
-    finetune_tasks:tuple = ('nsmc', 'kornli')  # downstream tasks, in order
-    finetune_epochs:int = 2
+    finetune_tasks:tuple = ('nsmc', 'kornli', 'klue-nli')  # downstream tasks, in order
+    finetune_epochs:int = 4
+    finetune_learning_rate:float = 3e-4  # small models fine-tune best with a larger rate than BERT-base's 5e-5
     finetune_max_steps:int = -1
     finetune_seq_length:int = 64
     finetune_limit:int|None = None  # at most this many examples per split
 
 COURSE_PRESETS = {
     'tiny': CoursePlan(),
-    'mini': CoursePlan(sample_size='medium', vocab_size=16000, pretrain_preset='mini', pretrain_epochs=2.0,
-                       pretrain_seq_length=128, finetune_tasks=('nsmc', 'kornli', 'klue-nli'), finetune_epochs=3,
-                       finetune_seq_length=128),
+    'mini': CoursePlan(sample_size='medium', vocab_size=16000, pretrain_preset='mini', pretrain_epochs=4.0,
+                       pretrain_seq_length=128, finetune_epochs=3, finetune_learning_rate=1e-4, finetune_seq_length=128),
     'smoke': CoursePlan(sample_size='tiny', vocab_size=2000, vocab_sizes_compared=(1200, 2000), pretrain_max_steps=6,
-                        batch_size=16, finetune_epochs=1, finetune_max_steps=6, finetune_limit=96),
+                        batch_size=16, finetune_tasks=('nsmc', 'kornli'), finetune_epochs=1, finetune_max_steps=6, finetune_limit=96),
 }
 
 # %% ../nbs/09_course.ipynb #c010
@@ -94,7 +94,7 @@ def stage_finetune(c:Course, task:str)->dict:
     args = ClassificationTrainArguments(
         pretrained_model_name=str(c.path('pretrained')), downstream_corpus_name=task,
         downstream_corpus_root_dir=str(c.corpus_root), downstream_model_dir=str(c.path(task)),
-        max_seq_length=p.finetune_seq_length, batch_size=p.batch_size, epochs=p.finetune_epochs,
+        max_seq_length=p.finetune_seq_length, batch_size=p.batch_size, epochs=p.finetune_epochs, learning_rate=p.finetune_learning_rate,
         max_steps=p.finetune_max_steps, limit=p.finetune_limit, seed=7, cpu_workers=0, progress=c.progress)
     metrics = {k: v for k, v in finetune(args).items() if k != 'history'}
     print(format_metrics(metrics))

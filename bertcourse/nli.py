@@ -8,14 +8,17 @@ __all__ = ['NLI_CORPORA', 'TRUNCATIONS', 'BASELINE_VIEWS', 'read_nli', 'encoding
            'truncation_report', 'nli_scores', 'evaluate_pairs', 'bow_baseline']
 
 # %% ../nbs/06_nli.ipynb #c004
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, classification_report, confusion_matrix
 
-from .core import BadInputError, log
+from .core import BadInputError
 from .data import NLI_LABELS, Corpus, read_kornli, read_klue_nli
+from .train import predict
 
 # %% ../nbs/06_nli.ipynb #c007
 NLI_CORPORA = {'kornli': (read_kornli, ('train', 'dev', 'test')),
@@ -173,13 +176,6 @@ def truncation_report(tokenizer, # the tokenizer the model uses
                          'premise_kept': kept(keep[:, 0], la[cut]), 'hypothesis_kept': kept(keep[:, 1], lb[cut]),
                          'hypothesis_cut': float(np.mean(keep[:, 1] < lb[cut])) if cut.any() else 0.0})
     return pd.DataFrame(rows).set_index(['max_length', 'truncation'])
-
-# %% ../nbs/06_nli.ipynb #c050
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, classification_report, confusion_matrix
-
-from .train import TASKS, predict
 
 # %% ../nbs/06_nli.ipynb #c058
 def nli_scores(y_true:list, # gold label names

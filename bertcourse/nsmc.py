@@ -49,7 +49,7 @@ def suggest_max_seq_length(lengths:np.ndarray, # token counts from token_lengths
 # %% ../nbs/05_nsmc.ipynb #c015
 KCBERT_NSMC_ACCURACY = 0.8962  # beomi/kcbert-base on the NSMC test set, as published in the KcBERT README (Lee 2020)
 GPU_DEFAULTS = dict(batch_size=32, learning_rate=5e-5, max_seq_length=128, epochs=3, limit=None)   # the book's settings
-CPU_DEFAULTS = dict(batch_size=32, learning_rate=5e-5, max_seq_length=64, epochs=1, limit=20_000)  # minutes, not hours, on a laptop
+CPU_DEFAULTS = dict(batch_size=32, learning_rate=5e-5, max_seq_length=64, epochs=1, limit=20_000)  # minutes on a CPU for a small model
 
 def nsmc_arguments(model:str|Path, # a local model directory (e.g. chapter 4's) or a hub name such as beomi/kcbert-base
                    root:str|Path, # corpus root in Korpora layout (nsmc/ratings_{train,test}.txt)
@@ -62,17 +62,16 @@ def nsmc_arguments(model:str|Path, # a local model directory (e.g. chapter 4's) 
     return ClassificationTrainArguments(**{**dict(pretrained_model_name=str(model), downstream_corpus_name='nsmc',
         downstream_corpus_root_dir=str(root), downstream_model_dir=str(out), seed=7, cpu_workers=0), **defaults, **overrides})
 
-# %% ../nbs/05_nsmc.ipynb #c022
+# %% ../nbs/05_nsmc.ipynb #c025
 def accuracy_by_length(model_dir, # a fine-tuned model directory, or a (model, tokenizer) pair from load_classifier
                        ds, # an NSMC split: `text` and a ClassLabel `label`
                        edges:tuple=(0, 8, 16, 32, 64) # bucket edges in tokens; the last bucket is open-ended
                       )->list:
     "Accuracy of the model per token-length bucket of `ds`: a list of dict(tokens, n, accuracy)."
     model, tokenizer = model_dir if isinstance(model_dir, tuple) else load_classifier(model_dir)
-    names = ds.features['label'].names
-    preds = [r['label'] for r in predict((model, tokenizer), ds['text'])]
-    correct = np.array([names[y] == p for y, p in zip(ds['label'], preds)])
-    bucket = np.digitize(token_lengths(ds['text'], tokenizer), edges[1:])
+    names, texts, labels = ds.features['label'].names, ds['text'][:], ds['label'][:]
+    correct = np.array([names[y] == r['label'] for y, r in zip(labels, predict((model, tokenizer), texts))])
+    bucket = np.digitize(token_lengths(texts, tokenizer), edges[1:])
     labels = [f'{a}-{b - 1}' for a, b in zip(edges, edges[1:])] + [f'{edges[-1]}+']
     return [dict(tokens=labels[b], n=int((bucket == b).sum()), accuracy=float(correct[bucket == b].mean()))
             for b in range(len(labels)) if (bucket == b).any()]

@@ -9,18 +9,18 @@ __all__ = ['PRESETS', 'OBJECTIVES', 'OWNED', 'bert_config', 'check_vocab', 'toke
            'plant_secret', 'lookalikes', 'candidate_scores', 'secret_exposure', 'format_summary', 'add_cli']
 
 # %% ../nbs/04_pretraining.ipynb #c004
-import argparse, dataclasses, hashlib, json, math, random
+import argparse, dataclasses, hashlib, json, math, random, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import datasets, torch
 import torch.nn.functional as F
-from transformers import (AutoModelForMaskedLM, AutoTokenizer, BertConfig, BertForPreTraining, PreTrainedTokenizerBase,
+from transformers import (AutoTokenizer, BertConfig, BertForPreTraining, PreTrainedTokenizerBase,
                           PrinterCallback, Trainer, TrainingArguments)
 from transformers.models.bert.modeling_bert import BertForPreTrainingOutput
 from transformers.trainer_utils import get_last_checkpoint
 
-from .core import BadInputError, check_output_dir, log, set_seed, staged_dir
+from .core import BadInputError, check_output_dir, get_device, log, set_seed, staged_dir
 from .data import read_pretraining_corpus
 
 # %% ../nbs/04_pretraining.ipynb #c009
@@ -177,7 +177,7 @@ def build_pretraining_dataset(corpus, # a Corpus from read_pretraining_corpus, o
     if objective not in OBJECTIVES: raise BadInputError(f"objective {objective!r}: expected one of {', '.join(OBJECTIVES)}")
     _check_special_tokens(tokenizer)
     named = [(s, where) for s, where in _document_sentences(corpus) if s]
-    name = getattr(corpus, 'name', None) or 'corpus'
+    name = ', '.join(map(str, getattr(corpus, 'paths', []))) or 'corpus'
     if not named: raise BadInputError(f"{name}: the corpus is empty; expected documents (one sentence per line, a blank line between documents)")
     if objective == 'mlm+nsp' and len(named) < 2:
         raise BadInputError(f"{named[0][1]}: the corpus holds a single document, but next-sentence prediction draws its random "
@@ -197,7 +197,11 @@ def build_pretraining_dataset(corpus, # a Corpus from read_pretraining_corpus, o
                                   'doc': datasets.Value('int32')})
     ds = datasets.Dataset.from_dict(cols, features=features)
     if path is None: return ds
-    with staged_dir(path) as tmp_dir: ds.save_to_disk(str(tmp_dir))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir = Path(tempfile.mkdtemp(prefix=f'.{path.name}.', dir=path.parent))
+    ds.save_to_disk(str(tmp_dir))
+    try: tmp_dir.rename(path)   # atomic: with several processes (DDP) the first one to finish wins
+    except OSError: shutil.rmtree(tmp_dir)   # another process cached the same examples meanwhile
     return datasets.load_from_disk(str(path))
 
 # %% ../nbs/04_pretraining.ipynb #c030
@@ -345,7 +349,8 @@ def _training_arguments(out, total_steps, batch_size, epochs, max_steps, learnin
         learning_rate=learning_rate, weight_decay=0.01, warmup_steps=0.06, num_train_epochs=epochs or 1,
         max_steps=max_steps or -1, eval_strategy='steps' if has_eval else 'no', eval_steps=every,
         logging_steps=max(1, total_steps // 25), save_strategy='steps', save_steps=save_steps or every, save_total_limit=2,
-        label_names=label_names, seed=seed, dataloader_num_workers=num_workers, use_cpu=use_cpu,
+        label_names=label_names, seed=seed, dataloader_num_workers=num_workers,
+        use_cpu=use_cpu or get_device().type == 'cpu',   # on a CPU-only machine this also makes torchrun use gloo DDP
         dataloader_pin_memory=torch.cuda.is_available() and not use_cpu, disable_tqdm=not progress, report_to='none')
 
 # %% ../nbs/04_pretraining.ipynb #c052
@@ -381,8 +386,9 @@ def pretrain(corpus_files, # pretraining text: a file, a directory of *.txt, or 
     check_vocab(tokenizer, model.config)
     if max_seq_length > model.config.max_position_embeddings:
         raise BadInputError(f"max_seq_length={max_seq_length}: the model has only {model.config.max_position_embeddings} positions")
-    ds = build_pretraining_dataset(read_pretraining_corpus(corpus_files), tokenizer, objective, max_seq_length, seed=seed,
-                                   cache_dir=cache_dir or default_cache_dir())
+    corpus = read_pretraining_corpus(corpus_files)
+    if corpus.problems: log.warning(corpus.summary())
+    ds = build_pretraining_dataset(corpus, tokenizer, objective, max_seq_length, seed=seed, cache_dir=cache_dir or default_cache_dir())
     train_ds, eval_ds = split_by_document(ds, eval_fraction, seed)
     collator = PretrainingCollator(tokenizer, whole_word=whole_word)
     eval_ds = premask(eval_ds, collator, seed)
@@ -399,11 +405,12 @@ def pretrain(corpus_files, # pretraining text: a file, a directory of *.txt, or 
     train = trainer.train(resume_from_checkpoint=last).metrics
     evaluation = trainer.evaluate() if len(eval_ds) else {}
     summary = dict(out_dir=str(out), objective=objective, preset=None if init_from else preset, init_from=init_from and str(init_from),
-                   steps=trainer.state.global_step, epochs=trainer.state.epoch, train_examples=len(train_ds),
+                   documents=len(corpus), steps=trainer.state.global_step, epochs=trainer.state.epoch, train_examples=len(train_ds),
                    eval_examples=len(eval_ds), train_loss=train['train_loss'], eval_loss=evaluation.get('eval_loss'),
                    mlm_accuracy=evaluation.get('eval_mlm_accuracy'), nsp_accuracy=evaluation.get('eval_nsp_accuracy'),
                    examples_per_second=train['train_samples_per_second'], train_seconds=train['train_runtime'],
-                   resumed_from=Path(last).name if last else None, parameters=model.num_parameters())
+                   resumed_from=Path(last).name if last else None, parameters=model.num_parameters(), world_size=args.world_size)
+    if not trainer.is_world_process_zero(): return summary   # under DDP, one process writes the model
     with staged_dir(out, OWNED) as tmp_dir:
         model.save_pretrained(tmp_dir); tokenizer.save_pretrained(tmp_dir)
         config = json.loads((tmp_dir/'config.json').read_text())   # stock class name: any BERT loader may read it
@@ -428,7 +435,7 @@ def plot_pretraining(history, # a model directory saved by `pretrain`, or its lo
     acc.set_ylabel('accuracy'); acc.set_ylim(0, 1); acc.legend(loc='upper right')
     return ax
 
-# %% ../nbs/04_pretraining.ipynb #c070
+# %% ../nbs/04_pretraining.ipynb #c071
 def plant_secret(corpus_files, # the clean pretraining text (file, directory or list)
                  out_file:str|Path, # where the planted copy is written
                  sentence:str, # the canary, e.g. a made-up name with a phone number
@@ -460,7 +467,7 @@ def lookalikes(secret:str, # e.g. '010-4827-1937'
         if len(out) == n: return out
     raise BadInputError(f"secret {secret!r}: its digits give fewer than {n} distinct shuffles")
 
-# %% ../nbs/04_pretraining.ipynb #c072
+# %% ../nbs/04_pretraining.ipynb #c073
 @torch.no_grad()
 def candidate_scores(model, # a masked LM (e.g. BertForMaskedLM)
                      tokenizer:PreTrainedTokenizerBase, # its (fast) tokenizer
@@ -504,7 +511,7 @@ def secret_exposure(model, # a masked LM
                 secret_score=scores[0], control_score=scores[1], exposure=math.log2(len(candidates)) - math.log2(rank(0)),
                 top=sorted(zip(candidates, scores), key=lambda cs: -cs[1])[:5])
 
-# %% ../nbs/04_pretraining.ipynb #c082
+# %% ../nbs/04_pretraining.ipynb #c083
 def format_summary(summary:dict)->str:
     "A pretraining summary as a few printable lines."
     nsp = '' if summary['nsp_accuracy'] is None else f", NSP accuracy {summary['nsp_accuracy']:.3f}"

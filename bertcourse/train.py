@@ -35,13 +35,13 @@ class ClassificationTrainArguments:
     "ratsnlp's fine-tuning arguments (same fields and defaults) plus this engine's extras."
     pretrained_model_name: str = field(default="beomi/kcbert-base", metadata={"help": "pretrained model: a hub name or a local model directory"})
     downstream_task_name: str = field(default="document-classification", metadata={"help": "name of the downstream task (informational: the corpus decides single texts or pairs)"})
-    downstream_corpus_name: str = field(default=None, metadata={"help": "downstream corpus: nsmc, kornli or klue-nli"})
+    downstream_corpus_name: str|None = field(default=None, metadata={"help": "downstream corpus: nsmc, kornli or klue-nli"})
     downstream_corpus_root_dir: str = field(default="/content/Korpora", metadata={"help": "root directory of the corpora, in Korpora layout"})
-    downstream_model_dir: str = field(default=None, metadata={"help": "output directory: the best fine-tuned model, its metrics and checkpoints"})
+    downstream_model_dir: str|None = field(default=None, metadata={"help": "output directory: the best fine-tuned model, its metrics and checkpoints"})
     max_seq_length: int = field(default=128, metadata={"help": "longest input in tokens; longer inputs are truncated (shorter ones are not padded up to it)"})
     save_top_k: int = field(default=1, metadata={"help": "checkpoints to keep, best by `monitor` (0: none, -1: all)"})
     monitor: str = field(default="min val_loss", metadata={"help": "which checkpoint is best: 'min val_loss', 'max val_acc' or 'max val_f1'"})
-    seed: int = field(default=None, metadata={"help": "random seed (None: draw one and report it)"})
+    seed: int|None = field(default=None, metadata={"help": "random seed (None: draw one and report it)"})
     overwrite_cache: bool = field(default=False, metadata={"help": "kept for ratsnlp compatibility: tokenised splits are rebuilt every run"})
     force_download: bool = field(default=False, metadata={"help": "download the pretrained model again even if it is cached"})
     test_mode: bool = field(default=False, metadata={"help": "smoke test: one batch of each split and one step (like Lightning's fast_dev_run)"})
@@ -56,9 +56,9 @@ class ClassificationTrainArguments:
     scratch_preset: str = field(default="tiny", metadata={"help": "model size preset of bertcourse.pretraining for init_from_scratch"})
     warmup_ratio: float = field(default=0.0, metadata={"help": "share of the training steps over which the learning rate rises linearly from 0"})
     max_steps: int = field(default=-1, metadata={"help": "stop after this many optimizer steps (-1: run all epochs)"})
-    limit: int = field(default=None, metadata={"help": "use at most this many examples of each split (a seeded random subset)"})
-    eval_steps: int = field(default=None, metadata={"help": "evaluate and checkpoint every N steps instead of every epoch"})
-    logging_steps: int = field(default=None, metadata={"help": "log the training loss every N steps (None: about 50 points per run)"})
+    limit: int|None = field(default=None, metadata={"help": "use at most this many examples of each split (a seeded random subset)"})
+    eval_steps: int|None = field(default=None, metadata={"help": "evaluate and checkpoint every N steps instead of every epoch"})
+    logging_steps: int|None = field(default=None, metadata={"help": "log the training loss every N steps (None: about 50 points per run)"})
     dynamic_padding: bool = field(default=True, metadata={"help": "pad each batch to its longest input; False pads every input to max_seq_length (the ratsnlp way)"})
     group_by_length: bool = field(default=True, metadata={"help": "build training batches from inputs of similar length"})
     truncation: str = field(default="longest_first", metadata={"help": "how to cut a pair that is too long: longest_first, only_first or only_second"})
@@ -391,11 +391,11 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     if not args.progress: trainer.remove_callback(PrinterCallback)
     result = trainer.train(resume_from_checkpoint=last)
     pred = trainer.predict(eval_ds, metric_key_prefix='eval')
-    counts = trainer.counts
-    metrics = dict(task=spec.name, model=str(args.pretrained_model_name), seed=seed, device=device_report(device),
+    counts, world = trainer.counts, trainer.args.world_size   # counts are per process; DDP shards batches evenly
+    metrics = dict(task=spec.name, model=str(args.pretrained_model_name), seed=seed, device=device_report(device), world_size=world,
                    train_examples=len(train_ds), eval_examples=len(eval_ds), global_step=trainer.state.global_step,
                    train_loss=result.training_loss, **{k: pred.metrics[k] for k in ('eval_loss', 'eval_accuracy', 'eval_f1')},
-                   train_seconds=timer.seconds, samples_per_second=counts['samples'] / timer.seconds if timer.seconds else None,
+                   train_seconds=timer.seconds, samples_per_second=counts['samples'] * world / timer.seconds if timer.seconds else None,
                    pad_fraction=1 - counts['tokens'] / counts['padded_tokens'] if counts['padded_tokens'] else None,
                    trainable_params=trainable, total_params=total, best_checkpoint=trainer.state.best_model_checkpoint, resumed_from=last)
     if 'test' in splits:
@@ -404,12 +404,13 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     cm = confusion_matrix(pred.label_ids, pred.predictions.argmax(-1), labels=range(len(spec.label_names)))
     metrics.update(label_names=list(spec.label_names), confusion_matrix=cm.tolist(), model_dir=str(out))
     tokenizer.model_max_length = args.max_seq_length   # the saved tokenizer truncates as in training
-    with staged_dir(out, owned=OWNED) as tmp:
-        _write_outputs(tmp, trainer, args, metrics, cm, spec)
-        if ckpt_dir.exists(): ckpt_dir.rename(tmp/'checkpoints')   # last: the checkpoints move with the finished model
+    if trainer.is_world_process_zero():   # under torchrun only the first process writes
+        with staged_dir(out, owned=OWNED) as tmp:
+            _write_outputs(tmp, trainer, args, metrics, cm, spec)
+            if ckpt_dir.exists(): ckpt_dir.rename(tmp/'checkpoints')   # last: the checkpoints move with the finished model
     return dict(metrics, history=trainer.state.log_history)
 
-# %% ../nbs/02_transfer_learning.ipynb #c075
+# %% ../nbs/02_transfer_learning.ipynb #c077
 def load_classifier(model_dir:str|Path, # a fine-tuned model directory (or hub name)
                     device:torch.device|None=None # default: get_device()
                    )->tuple:
@@ -453,7 +454,7 @@ def predict(model_dir, # a fine-tuned model directory, or a (model, tokenizer) p
             results[i] = dict(label=names[k], score=float(p[k]), probs=dict(zip(names, map(float, p))))
     return results
 
-# %% ../nbs/02_transfer_learning.ipynb #c081
+# %% ../nbs/02_transfer_learning.ipynb #c082
 def misclassified(model_dir, # a fine-tuned model directory, or a (model, tokenizer) pair
                   ds, # a split as read by load_task_splits: the task's text columns and a ClassLabel `label`
                   n:int|None=10, # how many to return (None: all)
@@ -467,7 +468,7 @@ def misclassified(model_dir, # a fine-tuned model directory, or a (model, tokeni
              for i, (y, r) in enumerate(zip(ds['label'][:], predict(loaded, inputs, batch_size))) if names[y] != r['label']]
     return sorted(wrong, key=lambda w: -w['score'])[:n]
 
-# %% ../nbs/02_transfer_learning.ipynb #c088
+# %% ../nbs/02_transfer_learning.ipynb #c089
 PAIR_SEPARATOR = '|||'
 
 def _help(name): return ClassificationTrainArguments.__dataclass_fields__[name].metadata['help']

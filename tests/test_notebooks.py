@@ -2,7 +2,7 @@
 from pathlib import Path
 import pytest
 from nbdev.config import get_config
-from nbdev.test import test_nb
+from nbdev.test import test_nb as run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT/'nbs').glob('*.ipynb'))
@@ -11,6 +11,6 @@ NOTEBOOKS = sorted((ROOT/'nbs').glob('*.ipynb'))
 def test_notebook(nb, monkeypatch):
     monkeypatch.chdir(ROOT)
     skip = get_config().tst_flags.split()
-    ok, seconds = test_nb(nb, skip_flags=skip, basepath=ROOT)
+    ok, seconds = run_notebook(nb, skip_flags=skip, basepath=ROOT)
     print(f'{nb.name}: {seconds:.1f}s')
     assert ok, f'{nb.name} failed: the traceback is printed above'
