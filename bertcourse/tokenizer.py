@@ -262,6 +262,7 @@ def plot_vocab_sizes(rows:list, # the result of `compare_vocab_sizes`
         axes[1].plot(size, [x['tokens_per_sentence'] for x in r], 'o-', color=color, label=kind)
     axes[0].set(xlabel='vocabulary size', ylabel='[UNK] (%)', title='[UNK] rate on held-out lines')
     axes[1].set(xlabel='vocabulary size', ylabel='tokens per sentence', title='sequence length')
+    axes[0].set_ylim(bottom=0)   # a rate: zero is the floor, even when every point is zero
     for ax in axes: ax.legend(fontsize=8); ax.grid(alpha=.3)
     return axes
 
