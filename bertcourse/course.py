@@ -9,13 +9,12 @@ __all__ = ['COURSE_PRESETS', 'CoursePlan', 'Course', 'stage_data', 'stage_tokeni
 
 # %% ../nbs/09_course.ipynb #c004
 import argparse, json, shutil, time
-from dataclasses import dataclass, asdict, replace
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
-from .core import BadInputError, device_report, set_seed
+from .core import BadInputError, device_report
 from . import data
-from .tokenizer import (iter_lines, split_heldout, train_tokenizer, tokenizer_checks, checks_report,
-                                  compare_vocab_sizes, plot_vocab_sizes)
+from .tokenizer import train_and_check, checks_report, compare_vocab_sizes, plot_vocab_sizes
 from .pretraining import pretrain, plot_pretraining, format_summary
 from .train import ClassificationTrainArguments, finetune, format_metrics, plot_history
 
@@ -71,10 +70,7 @@ def stage_data(c:Course)->dict:
 
 def stage_tokenizer(c:Course)->dict:
     "Train the WordPiece tokenizer on all but the last 5 % of lines, check it on those, and compare vocabulary sizes."
-    train_lines, heldout = split_heldout(list(iter_lines(c.pretraining_text)), 0.05)
-    train_tokenizer(iter(train_lines), c.plan.vocab_size, c.path('tokenizer'))
-    from transformers import AutoTokenizer
-    checks = tokenizer_checks(AutoTokenizer.from_pretrained(str(c.path('tokenizer'))), heldout, c.plan.vocab_size)
+    checks, train_lines, heldout = train_and_check(c.pretraining_text, c.plan.vocab_size, c.path('tokenizer'))
     print(checks_report(checks))
     sizes = compare_vocab_sizes(train_lines, heldout, c.plan.vocab_sizes_compared, kinds=('wordpiece',))
     return dict(checks=checks, vocab_sizes=sizes)

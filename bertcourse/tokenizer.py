@@ -6,7 +6,7 @@
 __all__ = ['SPECIAL_TOKENS', 'KINDS', 'BYTE_ALPHABET', 'iter_lines', 'split_heldout', 'char_counts', 'default_limit_alphabet',
            'korean_normalizer', 'build_tokenizer', 'bert_post_processor', 'wrap_tokenizer', 'save_tokenizer',
            'train_tokenizer', 'tokenizer_checks', 'check_problems', 'checks_report', 'compare_vocab_sizes',
-           'plot_vocab_sizes', 'add_cli']
+           'plot_vocab_sizes', 'train_and_check', 'add_cli']
 
 # %% ../nbs/03_tokenizer.ipynb #c004
 import unicodedata
@@ -267,16 +267,27 @@ def plot_vocab_sizes(rows:list, # the result of `compare_vocab_sizes`
     return axes
 
 # %% ../nbs/03_tokenizer.ipynb #c055
+def train_and_check(files, # corpus text files, one text per line
+                    vocab_size:int, # entries in the vocabulary, special tokens included
+                    out_dir:str|Path, # where the tokenizer is saved
+                    heldout:float=0.05, # share of lines, from the end, kept out of training for the checks
+                    **kwargs # more `train_tokenizer` arguments (kind, min_frequency, ...)
+                   )->tuple:
+    "Train on all but the last `heldout` lines, save, reload from disk and check on the held-out lines: (checks, train, heldout)."
+    train, held = split_heldout(list(iter_lines(files)), heldout)
+    train_tokenizer(iter(train), vocab_size, out_dir, **kwargs)
+    tokenizer = AutoTokenizer.from_pretrained(str(out_dir))  # check what was saved, not what is in memory
+    return tokenizer_checks(tokenizer, held or train, vocab_size), train, held
+
 def _run_tokenizer(args)->int:
     "The `bertcourse tokenizer` command: train, save, reload offline and print the checks."
-    train, heldout = split_heldout(list(iter_lines(args.corpus)), args.heldout)
-    train_tokenizer(iter(train), args.vocab_size, args.out, kind=args.kind, min_frequency=args.min_frequency,
-                    limit_alphabet=args.limit_alphabet, model_max_length=args.max_length)
-    tokenizer = AutoTokenizer.from_pretrained(args.out)  # check what was saved, not what is in memory
+    checks, train, heldout = train_and_check(args.corpus, args.vocab_size, args.out, args.heldout, kind=args.kind,
+                                             min_frequency=args.min_frequency, limit_alphabet=args.limit_alphabet,
+                                             model_max_length=args.max_length)
     where = (f"the last {len(heldout):,} lines ({args.heldout:.0%}), held out from training" if heldout else
              "the training lines (too few lines to hold any out)")
     print(f"saved a {args.kind} tokenizer to {args.out} (trained on {len(train):,} lines)\nchecks on {where}:")
-    print(checks_report(tokenizer_checks(tokenizer, heldout or train, args.vocab_size)))
+    print(checks_report(checks))
     return 0
 
 def add_cli(subparsers):
