@@ -82,7 +82,8 @@ def test_finetune_pretrained_model_and_predict(work):
 
 def test_finetune_fresh_model_on_pairs_and_predict_pairs(work):
     bertcourse('finetune', '--task', 'kornli', '--model', 'tok', '--init-from-scratch', '--root', 'corpora', '--out', 'nli',
-               '--epochs', 1, '--max-seq-length', 64, '--batch-size', 16, '--max-steps', 8, cwd=work)
+               '--epochs', 1, '--max-seq-length', 24, '--truncation', 'proportional', '--batch-size', 16, '--max-steps', 8, cwd=work)
+    assert json.loads((work/'nli'/'config.json').read_text())['pair_truncation'] == 'proportional'   # predict cuts the same way
     pred = bertcourse('predict', '--model', 'nli', '남자가 자전거를 탄다 ||| 사람이 밖에 있다', cwd=work).stdout
     assert pred.split('\t')[0] in ('entailment', 'neutral', 'contradiction')
     run = bertcourse('predict', '--model', 'nli', '쌍이 아닌 문장', cwd=work, ok=False)
@@ -93,6 +94,8 @@ def test_finetune_bad_inputs(work):
     assert run.returncode == 2 and 'max_seq_length' in run.stderr
     run = bertcourse('finetune', '--task', 'nsmc', '--model', 'corpora', '--root', 'corpora', '--out', 'x', cwd=work, ok=False)
     assert run.returncode == 2 and 'tokenizer' in run.stderr
+    run = bertcourse('finetune', '--task', 'kornli', '--model', 'pre', '--root', 'corpora', '--out', 'x', '--truncation', 'middle', cwd=work, ok=False)
+    assert run.returncode == 2 and "invalid choice: 'middle'" in run.stderr and not (work/'x').exists()
 
 RESUME_SCRIPT = """
 import sys
