@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['NSMC_LABELS', 'NLI_LABELS', 'CORPORA', 'SAMPLE_SIZES', 'SAMPLE_DEFECTS', 'corpus_paths', 'Review', 'Pair', 'Document',
-           'Problem', 'Corpus', 'read_nsmc', 'read_kornli', 'read_klue_nli', 'read_pretraining_corpus', 'read_all',
-           'corpora_report', 'write_sample_corpora', 'fetch', 'add_cli']
+           'Problem', 'Corpus', 'read_lines', 'read_nsmc', 'read_kornli', 'read_klue_nli', 'read_pretraining_corpus',
+           'read_all', 'corpora_report', 'write_sample_corpora', 'fetch', 'add_cli']
 
 # %% ../nbs/01_data.ipynb #c004
 import collections, json, os, random, re
@@ -84,13 +84,11 @@ class Problem:
     def kind(self)->str: return self.reason.split(':')[0]
     def __str__(self): return f"{self.path}:{self.line}: {self.reason}"
 
-class _Report:
-    "Collects problems while reading; raises BadInputError at the first one when strict."
-    def __init__(self, strict:bool): self.strict, self.problems = strict, []
-    def __call__(self, path, line:int, reason:str):
-        problem = Problem(str(path), line, reason)
-        if self.strict: raise BadInputError(str(problem))
-        self.problems.append(problem)
+def _report(problems:list|None, path, line:int, reason:str):
+    "Append a Problem to `problems`; when `problems` is None (strict reading) raise it as a BadInputError instead."
+    problem = Problem(str(path), line, reason)
+    if problems is None: raise BadInputError(str(problem))
+    problems.append(problem)
 
 # %% ../nbs/01_data.ipynb #c013
 class Corpus(collections.abc.Sequence):
@@ -144,37 +142,39 @@ class Corpus(collections.abc.Sequence):
         return Dataset.from_dict({'sentences': [d.sentences for d in rs]}, features=Features({'sentences': Sequence(Value('string'))}))
 
 # %% ../nbs/01_data.ipynb #c016
-def _lines(path:Path, report:_Report):
-    "Yield (line number, text) for each line of `path` decoded as UTF-8; undecodable lines are reported instead."
+def read_lines(path:str|Path, # a text file, read as UTF-8
+               problems:list|None=None, # collect a Problem here for each line that is not UTF-8; None: raise BadInputError
+              ):
+    "Yield (line number, text) for each line of `path`, split at \\n only, without BOM or line end; a non-UTF-8 line is reported, never dropped silently."
     with open(path, 'rb') as f:
         for i, raw in enumerate(f, 1):
             try: text = raw.decode('utf-8')
             except UnicodeDecodeError as e:
-                report(path, i, f"bad byte: 0x{raw[e.start]:02x} at byte {e.start+1} of the line is not UTF-8")
+                _report(problems, path, i, f"bad byte: 0x{raw[e.start]:02x} at byte {e.start+1} of the line; expected UTF-8 text")
                 continue
             yield i, (text.removeprefix('\ufeff') if i == 1 else text).rstrip('\r\n')
 
-def _read_tsv(path:Path, header:tuple, parse, report:_Report)->list:
+def _read_tsv(path:Path, header:tuple, parse, problems:list|None)->list:
     "Records of a headed tab-separated file; `parse(*columns)` returns a record or the reason it is not one."
     want = '\t'.join(header)
     if path.stat().st_size == 0:
-        report(path, 1, f"empty file: expected the header {want!r} and data lines"); return []
+        _report(problems, path, 1, f"empty file: expected the header {want!r} and data lines"); return []
     def row(cols):
         if len(cols) != len(header): return f"wrong column count: expected {len(header)} tab-separated columns, found {len(cols)}"
         return parse(*cols)
     records = []
-    for i, text in _lines(path, report):
+    for i, text in read_lines(path, problems):
         cols = text.split('\t')
         if i == 1 and tuple(cols) == header: continue
         record = row(cols)
         if i == 1:
-            if isinstance(record, str): report(path, 1, f"wrong header: expected {want!r}, found {text[:80]!r}"); continue
-            report(path, 1, f"missing header: expected {want!r} (the line was read as data)")
-        if isinstance(record, str): report(path, i, record)
+            if isinstance(record, str): _report(problems, path, 1, f"wrong header: expected {want!r}, found {text[:80]!r}"); continue
+            _report(problems, path, 1, f"missing header: expected {want!r} (the line was read as data)")
+        if isinstance(record, str): _report(problems, path, i, record)
         else: records.append(record)
     return records
 
-# %% ../nbs/01_data.ipynb #c018
+# %% ../nbs/01_data.ipynb #c019
 _NSMC_HEADER = ('id', 'document', 'label')
 _NLI_HEADER = ('sentence1', 'sentence2', 'gold_label')
 
@@ -194,7 +194,7 @@ def _pair(premise:str, hypothesis:str, label:str)->Pair|str:
     if label not in NLI_LABELS: return f"unknown label: found {label!r}, expected one of {', '.join(NLI_LABELS)}"
     return Pair(premise, hypothesis, label)
 
-# %% ../nbs/01_data.ipynb #c021
+# %% ../nbs/01_data.ipynb #c022
 _HOW_TO_GET = {
     'nsmc': "write the sample with `bertcourse data --root {root}`, or fetch the real corpus with "
             "`bertcourse data --root {root} --fetch nsmc` (Korpora.fetch('nsmc', root_dir='{root}'))",
@@ -216,16 +216,16 @@ def _require(name:str, root:str|Path, split:str)->list[Path]:
                             + _HOW_TO_GET[name].format(root=root))
     return paths
 
-# %% ../nbs/01_data.ipynb #c024
+# %% ../nbs/01_data.ipynb #c025
 def read_nsmc(root:str|Path, # corpus root holding nsmc/ratings_{train,test}.txt
               split:str='train', # 'train' or 'test'
               strict:bool=False, # raise BadInputError at the first malformed line instead of skipping it
              )->Corpus:
     "Read one NSMC split (`id\\tdocument\\tlabel` with a header) from local files; never touches the network."
     split = _check_split('nsmc', split)
-    paths, report = _require('nsmc', root, split), _Report(strict)
-    records = [r for p in paths for r in _read_tsv(p, _NSMC_HEADER, _review, report)]
-    return Corpus('nsmc', split, records, report.problems, NSMC_LABELS, paths, Review)
+    paths, problems = _require('nsmc', root, split), None if strict else []
+    records = [r for p in paths for r in _read_tsv(p, _NSMC_HEADER, _review, problems)]
+    return Corpus('nsmc', split, records, problems or [], NSMC_LABELS, paths, Review)
 
 def read_kornli(root:str|Path, # corpus root holding kornli/*.ko.tsv
                 split:str='train', # 'train' (MNLI + SNLI), 'dev' (XNLI dev; also 'validation') or 'test' (XNLI test)
@@ -233,11 +233,11 @@ def read_kornli(root:str|Path, # corpus root holding kornli/*.ko.tsv
                )->Corpus:
     "Read one KorNLI split (`sentence1\\tsentence2\\tgold_label` with a header) from local files."
     split = _check_split('kornli', split)
-    paths, report = _require('kornli', root, split), _Report(strict)
-    records = [r for p in paths for r in _read_tsv(p, _NLI_HEADER, _pair, report)]
-    return Corpus('kornli', split, records, report.problems, NLI_LABELS, paths, Pair)
+    paths, problems = _require('kornli', root, split), None if strict else []
+    records = [r for p in paths for r in _read_tsv(p, _NLI_HEADER, _pair, problems)]
+    return Corpus('kornli', split, records, problems or [], NLI_LABELS, paths, Pair)
 
-# %% ../nbs/01_data.ipynb #c026
+# %% ../nbs/01_data.ipynb #c027
 _SPACE = re.compile(r'\s*')
 
 def _klue_record(obj)->Pair|str:
@@ -247,13 +247,13 @@ def _klue_record(obj)->Pair|str:
         if key not in obj: return f"missing field: {key!r}"
         if not isinstance(obj[key], str): return f"wrong field type: {key!r} should be a string, found {type(obj[key]).__name__}"
         bad = next((c for c in obj[key] if '\udc80' <= c <= '\udcff'), None)
-        if bad: return f"bad byte: 0x{ord(bad) - 0xdc00:02x} in {key!r} is not UTF-8"
+        if bad: return f"bad byte: 0x{ord(bad) - 0xdc00:02x} in {key!r}; expected UTF-8 text"
     return _pair(obj['premise'], obj['hypothesis'], obj['gold_label'])
 
-def _read_json_list(path:Path, report:_Report)->list:
+def _read_json_list(path:Path, problems:list|None)->list:
     "Records of a JSON list file, each problem reported at the line where its record starts."
     text = path.read_bytes().decode('utf-8', 'surrogateescape').removeprefix('\ufeff')
-    if not text.strip(): report(path, 1, "empty file: expected a JSON list of records"); return []
+    if not text.strip(): _report(problems, path, 1, "empty file: expected a JSON list of records"); return []
     line, seen = 1, 0
     def line_at(pos):
         nonlocal line, seen
@@ -261,22 +261,22 @@ def _read_json_list(path:Path, report:_Report)->list:
         return line
     decoder, records = json.JSONDecoder(), []
     pos = _SPACE.match(text).end()
-    if text[pos] != '[': report(path, line_at(pos), "invalid JSON: expected a list of records starting with '['"); return []
+    if text[pos] != '[': _report(problems, path, line_at(pos), "invalid JSON: expected a list of records starting with '['"); return []
     pos = _SPACE.match(text, pos + 1).end()
     while pos < len(text) and text[pos] != ']':
         try: obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
-            report(path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno}); the rest of the file is skipped"); return records
+            _report(problems, path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno}); the rest of the file is skipped"); return records
         record = _klue_record(obj)
-        if isinstance(record, str): report(path, line_at(pos), record)
+        if isinstance(record, str): _report(problems, path, line_at(pos), record)
         else: records.append(record)
         pos = _SPACE.match(text, end).end()
         if text[pos:pos + 1] == ',': pos = _SPACE.match(text, pos + 1).end()
         elif text[pos:pos + 1] != ']':
-            report(path, line_at(pos), "invalid JSON: expected ',' or ']' after a record; the rest of the file is skipped")
+            _report(problems, path, line_at(pos), "invalid JSON: expected ',' or ']' after a record; the rest of the file is skipped")
             return records
-    if pos >= len(text): report(path, line_at(pos), "invalid JSON: the list is not closed with ']'")
-    elif (after := _SPACE.match(text, pos + 1).end()) < len(text): report(path, line_at(after), "invalid JSON: extra data after the list")
+    if pos >= len(text): _report(problems, path, line_at(pos), "invalid JSON: the list is not closed with ']'")
+    elif (after := _SPACE.match(text, pos + 1).end()) < len(text): _report(problems, path, line_at(after), "invalid JSON: extra data after the list")
     return records
 
 def read_klue_nli(root:str|Path, # corpus root holding klue-nli/klue-nli-v1.1_{train,dev}.json
@@ -285,11 +285,11 @@ def read_klue_nli(root:str|Path, # corpus root holding klue-nli/klue-nli-v1.1_{t
                  )->Corpus:
     "Read one KLUE-NLI split (a JSON list of {premise, hypothesis, gold_label, ...}) from local files."
     split = _check_split('klue-nli', split)
-    paths, report = _require('klue-nli', root, split), _Report(strict)
-    records = [r for p in paths for r in _read_json_list(p, report)]
-    return Corpus('klue-nli', split, records, report.problems, NLI_LABELS, paths, Pair)
+    paths, problems = _require('klue-nli', root, split), None if strict else []
+    records = [r for p in paths for r in _read_json_list(p, problems)]
+    return Corpus('klue-nli', split, records, problems or [], NLI_LABELS, paths, Pair)
 
-# %% ../nbs/01_data.ipynb #c028
+# %% ../nbs/01_data.ipynb #c029
 def _text_files(paths)->list[Path]:
     "One path or a list of them as Paths; a directory stands for the *.txt files in it."
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
@@ -304,20 +304,20 @@ def read_pretraining_corpus(paths, # a text file, a directory of *.txt files, or
                             strict:bool=False, # raise BadInputError at the first malformed line instead of skipping it
                            )->Corpus:
     "Read plain-text documents: one sentence per line, a blank line between documents."
-    files, report, docs = _text_files(paths), _Report(strict), []
+    files, problems, docs = _text_files(paths), None if strict else [], []
     for path in files:
         before, sentences, start = len(docs), [], 0
-        for i, text in _lines(path, report):
+        for i, text in read_lines(path, problems):
             sentence = normalize_text(text)
             if sentence:
                 if not sentences: start = i
                 sentences.append(sentence)
             elif sentences: docs.append(Document(sentences, str(path), start)); sentences = []
         if sentences: docs.append(Document(sentences, str(path), start))
-        if len(docs) == before: report(path, 1, "empty file: expected sentences, one per line")
-    return Corpus('pretrain', None, docs, report.problems, None, files, Document)
+        if len(docs) == before: _report(problems, path, 1, "empty file: expected sentences, one per line")
+    return Corpus('pretrain', None, docs, problems or [], None, files, Document)
 
-# %% ../nbs/01_data.ipynb #c030
+# %% ../nbs/01_data.ipynb #c031
 _READERS = (('nsmc', read_nsmc), ('kornli', read_kornli), ('klue-nli', read_klue_nli))
 
 def read_all(root:str|Path, # corpus root in Korpora layout
@@ -341,7 +341,7 @@ def corpora_report(corpora:list[Corpus], show:int=3)->str:
     if problems: total += ' (' + ', '.join(f"{k} {v}" for k, v in problems.items()) + ')'
     return '\n'.join([c.summary(show) for c in corpora] + [total])
 
-# %% ../nbs/01_data.ipynb #c041
+# %% ../nbs/01_data.ipynb #c042
 _PARTICLES = {'은': ('은', '는'), '이': ('이', '가'), '을': ('을', '를'), '과': ('과', '와'), '으로': ('으로', '로'),
               '이다': ('이다', '다'), '이랑': ('이랑', '랑'), '이라던데': ('이라던데', '라던데')}
 
@@ -363,7 +363,7 @@ def _fill(template:str, slots:dict)->str:
     "Fill `{name}` and `{name/particle}` fields of a template."
     return _SLOT.sub(lambda m: _josa(slots[m[1]], m[2]) if m[2] else slots[m[1]], template)
 
-# %% ../nbs/01_data.ipynb #c044
+# %% ../nbs/01_data.ipynb #c045
 _ASPECTS = ('스토리', '연출', '연기', '배우들 연기', '주인공 연기', '영상미', '음악', 'OST', '결말', '대사', '캐릭터',
             '액션', 'CG', '각본', '전개', '편집', '분위기', '마지막 장면', '반전', '캐스팅', '조연들', '액션신')
 _GOOD = ('좋았다', '훌륭했다', '최고였다', '인상적이었다', '탄탄했다', '감동적이었다', '괜찮았다', '완벽했다', '신선했다',
@@ -452,7 +452,7 @@ def _sample_review(rng:random.Random, label:int)->str:
     if rng.random() < 0.4: core += rng.choice(('', ' ')) + rng.choice(_TAGS[s] if rng.random() < 0.7 else _TAGS[o])
     return _noisy(rng, core)
 
-# %% ../nbs/01_data.ipynb #c047
+# %% ../nbs/01_data.ipynb #c048
 _PEOPLE = (('한 남자', '한 사람', False), ('한 여자', '한 사람', False), ('어린 소년', '한 아이', False),
            ('어린 소녀', '한 아이', False), ('노인', '한 사람', False), ('할머니', '한 노인', False),
            ('청바지를 입은 남자', '한 남자', False), ('빨간 모자를 쓴 여자', '한 여자', False), ('안경을 쓴 학생', '한 학생', False),
@@ -539,7 +539,7 @@ def _scene_pair(rng:random.Random, label:str)->tuple[str, str]:
     template = rng.choice([t for cond, t in options if all(holds[c] for c in cond)])
     return premise, _fill(template, s)
 
-# %% ../nbs/01_data.ipynb #c050
+# %% ../nbs/01_data.ipynb #c051
 _SURNAMES = '김이박최정강조윤장임한오서신권황안송류홍'
 _GIVEN = ('민준', '서연', '지훈', '하은', '도윤', '수빈', '예준', '지우', '현우', '유진', '서준', '지민', '승현', '다은',
           '태윤', '소희', '준서', '채원', '민재', '예린', '동현', '수아', '정우', '나연')
@@ -708,7 +708,7 @@ def _frame_pair(rng:random.Random, label:str, corpus:str='kornli')->tuple[str, s
     s = _frame_slots(rng, frame)
     return _fill(rng.choice(frame['premise']), s), _fill(rng.choice(frame[label]), s), frame['genre']
 
-# %% ../nbs/01_data.ipynb #c053
+# %% ../nbs/01_data.ipynb #c054
 _TITLE = (('마지막', '푸른', '잃어버린', '조용한', '뜨거운', '기나긴', '두 번째', '보이지 않는', '작은', '붉은'),
           ('여름', '약속', '도시', '바다', '기억', '편지', '전쟁', '집', '밤', '노래', '정원', '기차'))
 _DISHES = (('김치찌개', ('김치', '돼지고기', '두부', '대파')), ('된장찌개', ('애호박', '감자', '된장', '두부')),
@@ -777,7 +777,7 @@ def _pretraining_text(rng:random.Random, n_bytes:int)->str:
         docs.append(doc); size += len(doc.encode('utf-8')) + 1
     return '\n'.join(docs)
 
-# %% ../nbs/01_data.ipynb #c056
+# %% ../nbs/01_data.ipynb #c057
 SAMPLE_SIZES = {   # records per split; for 'pretrain' the size of corpus.txt in bytes
     'tiny':   {'nsmc': {'train': 400, 'test': 100}, 'kornli': {'train': 300, 'dev': 150, 'test': 150},
                'klue-nli': {'train': 300, 'dev': 150}, 'pretrain': {'train': 150_000}},
@@ -848,7 +848,7 @@ def _sample_count(size:str, rel:str)->tuple[int, int]:
     first = round(total * _SAMPLE_FILES[files[0]][2])
     return (first, 0) if rel == files[0] else (total - first, first)
 
-# %% ../nbs/01_data.ipynb #c057
+# %% ../nbs/01_data.ipynb #c058
 def write_sample_corpora(root:str|Path, # directory to write into, in Korpora layout
                          size:str='small', # 'tiny', 'small', 'medium' or 'large' (see SAMPLE_SIZES)
                          seed:int=0, # the same seed and size always give the same bytes
@@ -868,7 +868,7 @@ def write_sample_corpora(root:str|Path, # directory to write into, in Korpora la
         log.info("wrote %s", path)
     return {name: corpus_paths(name, root) for name in CORPORA}
 
-# %% ../nbs/01_data.ipynb #c079
+# %% ../nbs/01_data.ipynb #c080
 def fetch(name:str, # 'nsmc' or 'kornli'
           root:str|Path, # corpus root; Korpora writes {root}/nsmc/... and {root}/kornli/...
          )->list[Path]:
@@ -885,7 +885,7 @@ def fetch(name:str, # 'nsmc' or 'kornli'
                             + ', '.join(map(str, corpus_paths(name, root)))) from e
     return corpus_paths(name, root)
 
-# %% ../nbs/01_data.ipynb #c083
+# %% ../nbs/01_data.ipynb #c084
 def _data_command(args)->int:
     "Run `bertcourse data`: fetch what was asked, write the missing sample files, then read everything back."
     root = Path(args.root)

@@ -17,6 +17,7 @@ from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre
 from transformers import AutoTokenizer, PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
 from .core import BadInputError, check_output_dir, is_conjoining_jamo, jamo_ratio, normalize_text, staged_dir
+from .data import read_lines
 
 # %% ../nbs/03_tokenizer.ipynb #c007
 SPECIAL_TOKENS = ('[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]')  # ids 0..4, in this order
@@ -37,11 +38,8 @@ def iter_lines(files:str|Path|list # one text file or a list of them (UTF-8, one
     "Yield the non-blank lines of `files`, NFC-normalised; a missing, empty or non-UTF-8 file raises BadInputError."
     for path in _as_files(files):
         n = 0
-        with open(path, 'rb') as f:
-            for i, raw in enumerate(f, 1):
-                try: text = raw.decode('utf-8')
-                except UnicodeDecodeError as e: raise BadInputError(f"{path}:{i}: expected UTF-8 text ({e.reason})") from None
-                if text.strip(): n += 1; yield normalize_text(text)
+        for _, text in read_lines(path):   # no problem list: a non-UTF-8 line raises BadInputError naming file:line
+            if text := normalize_text(text): n += 1; yield text
         if n == 0: raise BadInputError(f"{path}: the corpus file is empty; expected one text per line")
 
 # %% ../nbs/03_tokenizer.ipynb #c013
@@ -128,14 +126,26 @@ def _texts_and_alphabet(files_or_iterator):
     if not counts: raise BadInputError("the corpus is empty: expected at least one non-blank text")
     return None, texts, counts
 
-def _trainer(kind, vocab_size, min_frequency, limit_alphabet):
-    "A tokenizers trainer that registers SPECIAL_TOKENS as special (ids 0..4); BPE's [MASK] swallows the space before it."
-    special = [AddedToken(t, special=True, normalized=False, lstrip=(kind == 'bpe' and t == '[MASK]')) for t in SPECIAL_TOKENS]
+def _special_tokens(kind):
+    "SPECIAL_TOKENS as special AddedTokens (ids 0..4); BPE's [MASK] swallows the space before it."
+    return [AddedToken(t, special=True, normalized=False, lstrip=(kind == 'bpe' and t == '[MASK]')) for t in SPECIAL_TOKENS]
+
+def _trainer(kind, vocab_size, min_frequency, alphabet=(), first=()):
+    "A tokenizers trainer; SPECIAL_TOKENS, then `first`, take the first ids; WordPiece starts from exactly `alphabet`."
+    special = _special_tokens(kind) + list(first)
     if kind == 'wordpiece':
         return trainers.WordPieceTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=special,
-                                         limit_alphabet=limit_alphabet, continuing_subword_prefix='##', show_progress=False)
+                                         initial_alphabet=list(alphabet), limit_alphabet=len(alphabet),
+                                         continuing_subword_prefix='##', show_progress=False)
     return trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=special,
                                initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+
+def _fit(kind, trainer, files, texts)->Tokenizer:
+    "A new `kind` pipeline trained with `trainer` on the files or, when there are none, on the texts."
+    tok = build_tokenizer(kind)
+    if files: tok.train([str(p) for p in files], trainer)
+    else: tok.train_from_iterator(texts, trainer, length=len(texts))
+    return tok
 
 def _too_small(vocab_size, need, what):
     "The error for a vocabulary that cannot hold the special tokens and the alphabet."
@@ -143,7 +153,32 @@ def _too_small(vocab_size, need, what):
                          f"already take {need} entries; ask for at least {need}" +
                          (" or lower limit_alphabet" if 'character' in what else ""))
 
-# %% ../nbs/03_tokenizer.ipynb #c025
+# %% ../nbs/03_tokenizer.ipynb #c026
+def _alphabet(counts:Counter, # character counts of the corpus (`char_counts`)
+              limit_alphabet:int|None, # keep this many characters; None: those seen `min_frequency` times
+              min_frequency:int=2 # see `default_limit_alphabet`
+             )->list[str]:
+    "WordPiece's starting characters by code point: the most frequent ones the normaliser keeps, ties broken by code point."
+    normalizer = korean_normalizer()
+    counts = Counter({c: n for c, n in counts.items() if normalizer.normalize_str(c).strip() == c})
+    if limit_alphabet is None: limit_alphabet = default_limit_alphabet(counts, min_frequency)
+    return sorted(sorted(counts, key=lambda c: (-counts[c], c))[:limit_alphabet])
+
+def _canonical_wordpiece(tok:Tokenizer # a trained WordPiece pipeline
+                        )->Tokenizer:
+    "A fresh WordPiece pipeline with `tok`'s vocabulary renumbered: specials, characters, ##characters, then learned pieces in training order."
+    vocab = tok.get_vocab(with_added_tokens=False)
+    def rank(t):
+        if t in SPECIAL_TOKENS: return (0, SPECIAL_TOKENS.index(t))
+        if len(t) == 1: return (1, ord(t))
+        if len(t) == 3 and t.startswith('##'): return (2, ord(t[2]))
+        return (3, vocab[t])
+    fresh = build_tokenizer('wordpiece')
+    fresh.model = models.WordPiece(vocab={t: i for i, t in enumerate(sorted(vocab, key=rank))}, unk_token='[UNK]')
+    fresh.add_special_tokens(_special_tokens('wordpiece'))
+    return fresh
+
+# %% ../nbs/03_tokenizer.ipynb #c028
 def train_tokenizer(files_or_iterator, # a file, a list of files, or an iterator of texts
                     vocab_size:int, # entries in the vocabulary, special tokens included
                     out_dir:str|Path|None=None, # save here as a Hugging Face tokenizer directory
@@ -156,24 +191,24 @@ def train_tokenizer(files_or_iterator, # a file, a list of files, or an iterator
     if kind not in KINDS: raise BadInputError(f"kind={kind!r}: expected one of {', '.join(KINDS)}")
     if out_dir is not None: check_output_dir(out_dir, owned=('tokenizer.json',))
     files, texts, counts = _texts_and_alphabet(files_or_iterator)
-    if kind == 'wordpiece':
-        if limit_alphabet is None: limit_alphabet = default_limit_alphabet(counts, min_frequency)
-        alphabet = f"the alphabet of {min(limit_alphabet, len(counts))} characters"
-        need = len(SPECIAL_TOKENS) + min(limit_alphabet, len(counts))
-    else:
+    if kind == 'bpe':
         if limit_alphabet is not None: raise BadInputError("limit_alphabet applies to wordpiece only: byte-level BPE always starts from the 256 bytes")
-        alphabet, need = f"the {BYTE_ALPHABET} bytes", len(SPECIAL_TOKENS) + BYTE_ALPHABET
-    if vocab_size < need: raise _too_small(vocab_size, need, alphabet)
-    tok, trainer = build_tokenizer(kind), _trainer(kind, vocab_size, min_frequency, limit_alphabet)
-    if files: tok.train([str(p) for p in files], trainer)
-    else: tok.train_from_iterator(texts, trainer, length=len(texts))
-    if tok.get_vocab_size() > vocab_size: raise _too_small(vocab_size, tok.get_vocab_size(), alphabet + " and their ## continuation forms")
+        if vocab_size < len(SPECIAL_TOKENS) + BYTE_ALPHABET: raise _too_small(vocab_size, len(SPECIAL_TOKENS) + BYTE_ALPHABET, f"the {BYTE_ALPHABET} bytes")
+        tok = _fit(kind, _trainer(kind, vocab_size, min_frequency), files, texts)   # deterministic as it is
+    else:
+        alphabet = _alphabet(counts, limit_alphabet, min_frequency)
+        what = f"the alphabet of {len(alphabet)} characters"
+        if vocab_size < len(SPECIAL_TOKENS) + len(alphabet): raise _too_small(vocab_size, len(SPECIAL_TOKENS) + len(alphabet), what)
+        start = _fit(kind, _trainer(kind, 0, min_frequency, alphabet), files, texts).get_vocab()   # no merges: alphabet and ## forms
+        if len(start) > vocab_size: raise _too_small(vocab_size, len(start), what + " and their ## continuation forms")
+        continuations = sorted(t for t in start if t.startswith('##'))
+        tok = _canonical_wordpiece(_fit(kind, _trainer(kind, vocab_size, min_frequency, alphabet, continuations), files, texts))
     tok.post_processor = bert_post_processor(tok)
     tokenizer = wrap_tokenizer(tok, model_max_length)
     if out_dir is not None: save_tokenizer(tokenizer, out_dir)
     return tokenizer
 
-# %% ../nbs/03_tokenizer.ipynb #c032
+# %% ../nbs/03_tokenizer.ipynb #c037
 def _mask_is_single_token(tokenizer)->bool:
     "True if the tokenizer has a special mask token and `[MASK]` inside a sentence encodes to exactly its id."
     if tokenizer.mask_token is None or tokenizer.mask_token not in tokenizer.all_special_tokens: return False
@@ -207,7 +242,7 @@ def tokenizer_checks(tokenizer:PreTrainedTokenizerBase, # a trained (fast) token
         normalized_jamo_ratio=jamo_ratio(' '.join(normalizer.normalize_str(t) for t in texts)) if normalizer else jamo_ratio(' '.join(texts)),
         vocab_jamo_ratio=sum(any(map(is_conjoining_jamo, t)) for t in vocab) / len(vocab))
 
-# %% ../nbs/03_tokenizer.ipynb #c033
+# %% ../nbs/03_tokenizer.ipynb #c038
 def check_problems(checks:dict, # the result of `tokenizer_checks`
                    max_unk_rate:float=0.01 # more [UNK] than this is a problem
                   )->list[str]:
@@ -238,7 +273,7 @@ def checks_report(checks:dict # the result of `tokenizer_checks`
     lines = [f"{k:<22}{v}" for k, v in rows] + [f"{'problems':<22}{len(problems) or 'none'}"] + [f"  - {p}" for p in problems]
     return '\n'.join(lines)
 
-# %% ../nbs/03_tokenizer.ipynb #c049
+# %% ../nbs/03_tokenizer.ipynb #c054
 def compare_vocab_sizes(train_lines:list, # training texts
                         heldout:list, # held-out texts for the checks
                         sizes:tuple, # vocabulary sizes to ask for
@@ -266,7 +301,7 @@ def plot_vocab_sizes(rows:list, # the result of `compare_vocab_sizes`
     for ax in axes: ax.legend(fontsize=8); ax.grid(alpha=.3)
     return axes
 
-# %% ../nbs/03_tokenizer.ipynb #c055
+# %% ../nbs/03_tokenizer.ipynb #c060
 def train_and_check(files, # corpus text files, one text per line
                     vocab_size:int, # entries in the vocabulary, special tokens included
                     out_dir:str|Path, # where the tokenizer is saved
