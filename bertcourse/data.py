@@ -217,25 +217,26 @@ def _require(name:str, root:str|Path, split:str)->list[Path]:
     return paths
 
 # %% ../nbs/01_data.ipynb #c025
+def _tsv_corpus(name, root, split, strict, header, parse, label_names, record_type)->Corpus:
+    "One split of a headed TSV corpus: every file of the split read with `_read_tsv`, problems counted (or raised when strict)."
+    split = _check_split(name, split)
+    paths, problems = _require(name, root, split), None if strict else []
+    records = [r for p in paths for r in _read_tsv(p, header, parse, problems)]
+    return Corpus(name, split, records, problems or [], label_names, paths, record_type)
+
 def read_nsmc(root:str|Path, # corpus root holding nsmc/ratings_{train,test}.txt
               split:str='train', # 'train' or 'test'
               strict:bool=False, # raise BadInputError at the first malformed line instead of skipping it
              )->Corpus:
     "Read one NSMC split (`id\\tdocument\\tlabel` with a header) from local files; never touches the network."
-    split = _check_split('nsmc', split)
-    paths, problems = _require('nsmc', root, split), None if strict else []
-    records = [r for p in paths for r in _read_tsv(p, _NSMC_HEADER, _review, problems)]
-    return Corpus('nsmc', split, records, problems or [], NSMC_LABELS, paths, Review)
+    return _tsv_corpus('nsmc', root, split, strict, _NSMC_HEADER, _review, NSMC_LABELS, Review)
 
 def read_kornli(root:str|Path, # corpus root holding kornli/*.ko.tsv
                 split:str='train', # 'train' (MNLI + SNLI), 'dev' (XNLI dev; also 'validation') or 'test' (XNLI test)
                 strict:bool=False, # raise BadInputError at the first malformed line instead of skipping it
                )->Corpus:
     "Read one KorNLI split (`sentence1\\tsentence2\\tgold_label` with a header) from local files."
-    split = _check_split('kornli', split)
-    paths, problems = _require('kornli', root, split), None if strict else []
-    records = [r for p in paths for r in _read_tsv(p, _NLI_HEADER, _pair, problems)]
-    return Corpus('kornli', split, records, problems or [], NLI_LABELS, paths, Pair)
+    return _tsv_corpus('kornli', root, split, strict, _NLI_HEADER, _pair, NLI_LABELS, Pair)
 
 # %% ../nbs/01_data.ipynb #c027
 _SPACE = re.compile(r'\s*')
