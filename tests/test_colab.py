@@ -65,8 +65,9 @@ def published(tmp_path_factory)->Path:
 @pytest.mark.parametrize('nb', [CHAPTERS[0], ROOT/'nbs'/'07_serve.ipynb'], ids=lambda p: p.stem)
 def test_the_cells_pip_spec_installs_from_git(nb, published, tmp_path):
     "The same requirement spec, with the repository URL pointing at a local clone, builds (isolated, as in Colab) and imports."
+    # file://localhost/...: pip < 24 rejects a direct URL without a host (file:///...) in a `name[extra] @ url` requirement
     spec = PIP_LINE.search(install_cell(nb)[1])
-    requirement = spec.group(0)[len("pip install -q "):-2].strip('\'"').replace(SETTINGS['git_url'], f"file://{published}")
+    requirement = spec.group(0)[len("pip install -q "):-2].strip('\'"').replace(SETTINGS['git_url'], f"file://localhost{published}")
     site = tmp_path/'site'
     run = subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '--no-deps', '--target', str(site), requirement],
                          capture_output=True, text=True)
