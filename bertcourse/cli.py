@@ -6,7 +6,7 @@
 __all__ = ['COMMAND_MODULES', 'build_parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #c004
-import argparse, importlib, sys
+import argparse, contextlib, importlib, os, sys
 from .core import BadInputError
 
 # %% ../nbs/08_cli.ipynb #c006
@@ -23,7 +23,10 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
         )->int:
     "Run one `bertcourse` subcommand and return its exit code (2 for bad input)."
     args = build_parser().parse_args(argv)
-    try: return args.run(args) or 0
+    rank = int(os.environ.get('RANK', '0'))   # set by torchrun and accelerate launch; only process 0 prints its report
+    try:
+        with open(os.devnull, 'w') if rank else contextlib.nullcontext(sys.stdout) as out, contextlib.redirect_stdout(out):
+            return args.run(args) or 0
     except BadInputError as e:
         print(f"bertcourse {args.command}: error: {e}", file=sys.stderr)
         return 2
