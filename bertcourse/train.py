@@ -9,7 +9,7 @@ __all__ = ['TASKS', 'TOKENIZER_FILES', 'PAIR_TRUNCATIONS', 'MONITOR_METRICS', 'P
            'check_truncation', 'encode_texts', 'encode_splits', 'check_labels', 'classification_metrics',
            'parse_monitor', 'precision_kwargs', 'ClassificationTrainer', 'EpochTimer', 'training_arguments',
            'plot_confusion_matrix', 'plot_history', 'finetune', 'load_classifier', 'predict', 'misclassified',
-           'format_metrics', 'run_finetune', 'run_predict', 'add_cli']
+           'format_metrics', 'run_finetune', 'parse_input', 'read_inputs', 'run_predict', 'add_cli']
 
 # %% ../nbs/02_transfer_learning.ipynb #c006
 import os, json, time, shutil, argparse, dataclasses
@@ -513,10 +513,31 @@ def run_finetune(a:argparse.Namespace)->int:
     print(format_metrics(finetune(args)))
     return 0
 
+def parse_input(line:str, # one input as typed: a text, or 'premise ||| hypothesis'
+                where:str='input' # where it came from, for the error message (e.g. 'file.txt:3')
+               )->str|tuple:
+    "A command-line input: 'premise ||| hypothesis' as a pair, anything else as one text; more than one separator is an error."
+    parts = [s.strip() for s in line.split(PAIR_SEPARATOR)]
+    if len(parts) > 2: raise BadInputError(f"{where}: {len(parts) - 1} '{PAIR_SEPARATOR}' separators; expected a text or 'premise {PAIR_SEPARATOR} hypothesis'")
+    return tuple(parts) if len(parts) == 2 else line
+
+def read_inputs(path:str|Path # UTF-8 text, one input per line ('premise ||| hypothesis' for a pair)
+               )->list[tuple]:
+    "(line as written, parsed input) for every line of an input file; a missing file, a blank, non-UTF-8 or ill-formed line raises BadInputError naming file:line."
+    if not Path(path).is_file(): raise BadInputError(f"{path}: no such input file; expected UTF-8 text, one input per line")
+    inputs = []
+    for i, line in data.read_lines(path):
+        if not line.strip(): raise BadInputError(f"{path}:{i}: blank line; expected one text (or 'premise ||| hypothesis') per line")
+        inputs.append((line, parse_input(line, f"{path}:{i}")))
+    if not inputs: raise BadInputError(f"{path}: the file is empty; expected one input per line")
+    return inputs
+
 def run_predict(a:argparse.Namespace)->int:
-    "`bertcourse predict`: print label, score and input for every text or 'premise ||| hypothesis' pair."
-    inputs = [tuple(s.strip() for s in t.split(PAIR_SEPARATOR)) if PAIR_SEPARATOR in t else t for t in a.texts]
-    for text, r in zip(a.texts, predict(a.model, inputs, a.batch_size)): print(f"{r['label']}\t{r['score']:.4f}\t{text}")
+    "`bertcourse predict`: for every text or 'premise ||| hypothesis' pair, print label, score and input (or one JSON line)."
+    inputs = [(t, parse_input(t, f"input {k}")) for k, t in enumerate(a.texts, 1)] + (read_inputs(a.input) if a.input else [])
+    if not inputs: raise BadInputError("no inputs: give texts as arguments or a file with --input")
+    for (line, _), r in zip(inputs, predict(a.model, [x for _, x in inputs], a.batch_size)):
+        print(json.dumps(dict(input=line, **r), ensure_ascii=False) if a.json else f"{r['label']}\t{r['score']:.4f}\t{line}")
     return 0
 
 def add_cli(subparsers):
@@ -544,6 +565,8 @@ def add_cli(subparsers):
     q = subparsers.add_parser('predict', help='classify texts with a fine-tuned model',
                               description='Print label, probability and input for each text (a pair as "premise ||| hypothesis").')
     q.add_argument('--model', required=True, help='fine-tuned model directory')
-    q.add_argument('texts', nargs='+', help='texts to classify; a pair as "premise ||| hypothesis"')
+    q.add_argument('texts', nargs='*', help='texts to classify; a pair as "premise ||| hypothesis"')
+    q.add_argument('--input', help='a UTF-8 file with one text (or "premise ||| hypothesis") per line, classified after the TEXTS')
+    q.add_argument('--json', action='store_true', help='print one JSON object per input: input, label, score, probs')
     q.add_argument('--batch-size', type=int, default=64, help='inputs per forward pass')
     q.set_defaults(run=run_predict)

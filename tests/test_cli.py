@@ -86,6 +86,10 @@ def test_finetune_fresh_model_on_pairs_and_predict_pairs(work):
     assert json.loads((work/'nli'/'config.json').read_text())['pair_truncation'] == 'proportional'   # predict cuts the same way
     pred = bertcourse('predict', '--model', 'nli', '남자가 자전거를 탄다 ||| 사람이 밖에 있다', cwd=work).stdout
     assert pred.split('\t')[0] in ('entailment', 'neutral', 'contradiction')
+    (work/'pairs.txt').write_text('남자가 자전거를 탄다 ||| 사람이 밖에 있다\n여자가 책을 읽는다 ||| 아무도 없다\n', encoding='utf-8')
+    rows = [json.loads(line) for line in bertcourse('predict', '--model', 'nli', '--input', 'pairs.txt', '--json', cwd=work).stdout.splitlines()]
+    assert [r['input'] for r in rows] == (work/'pairs.txt').read_text(encoding='utf-8').splitlines()
+    assert all(set(r['probs']) == {'entailment', 'neutral', 'contradiction'} and abs(sum(r['probs'].values()) - 1) < 1e-4 for r in rows)
     run = bertcourse('predict', '--model', 'nli', '쌍이 아닌 문장', cwd=work, ok=False)
     assert run.returncode == 2 and 'pairs' in run.stderr
 
