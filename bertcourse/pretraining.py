@@ -23,6 +23,7 @@ from transformers.trainer_utils import get_last_checkpoint
 
 from .core import BadInputError, check_output_dir, get_device, log, set_seed, staged_dir
 from .data import read_pretraining_corpus
+from .train import PRECISIONS, precision_kwargs
 
 # %% ../nbs/04_pretraining.ipynb #c009
 PRESETS = {   # Turc et al. 2019 sizes; max_position_embeddings is an upper bound, capped by the tokenizer
@@ -359,19 +360,20 @@ def default_cache_dir()->Path:
     return Path(datasets.config.HF_DATASETS_CACHE)/'bertcourse-pretraining'
 
 def _training_arguments(out, total_steps, batch_size, epochs, max_steps, learning_rate, seed, label_names,
-                        has_eval, save_steps, num_workers, use_cpu, progress):
-    "TrainingArguments with about five evaluations and checkpoints and 25 loss logs over the run."
+                        has_eval, save_steps, num_workers, use_cpu, progress, precision='auto'):
+    "TrainingArguments with about five evaluations and checkpoints and 25 loss logs over the run; mixed precision on a GPU."
     every = max(1, total_steps // 5)
+    device = torch.device('cpu') if use_cpu else get_device()
     return TrainingArguments(
         output_dir=str(out/'checkpoints'), per_device_train_batch_size=batch_size, per_device_eval_batch_size=batch_size,
         learning_rate=learning_rate, weight_decay=0.01, warmup_steps=0.06, num_train_epochs=epochs or 1,
         max_steps=max_steps or -1, eval_strategy='steps' if has_eval else 'no', eval_steps=every,
         logging_steps=max(1, total_steps // 25), save_strategy='steps', save_steps=save_steps or every, save_total_limit=2,
         label_names=label_names, seed=seed, dataloader_num_workers=num_workers,
-        use_cpu=use_cpu or get_device().type == 'cpu',   # on a CPU-only machine this also makes torchrun use gloo DDP
-        dataloader_pin_memory=torch.cuda.is_available() and not use_cpu, disable_tqdm=not progress, report_to='none')
+        use_cpu=device.type == 'cpu',   # on a CPU-only machine this also makes torchrun use gloo DDP
+        dataloader_pin_memory=device.type == 'cuda', disable_tqdm=not progress, report_to='none', **precision_kwargs(precision, device=device))
 
-# %% ../nbs/04_pretraining.ipynb #c055
+# %% ../nbs/04_pretraining.ipynb #c057
 def pretrain(corpus_files, # pretraining text: a file, a directory of *.txt, or a list of them
              tokenizer_dir:str|Path, # a tokenizer directory (or hub name) from train_tokenizer
              out_dir:str|Path, # where model + tokenizer are saved; checkpoints go to out_dir/checkpoints meanwhile
@@ -391,6 +393,7 @@ def pretrain(corpus_files, # pretraining text: a file, a directory of *.txt, or 
              save_steps:int|None=None, # checkpoint every this many steps (default: at each evaluation)
              num_workers:int=0, # dataloader worker processes
              use_cpu:bool=False, # train on the CPU even if a GPU is there
+             precision:str='auto', # 'auto' (bf16 or fp16 on a CUDA GPU, fp32 elsewhere), 'fp32', 'fp16' or 'bf16'
              progress:bool=True, # progress bars and loss logs while training
              callbacks:tuple=() # extra TrainerCallbacks
             )->dict:
@@ -413,7 +416,7 @@ def pretrain(corpus_files, # pretraining text: a file, a directory of *.txt, or 
     total = max_steps or math.ceil(len(train_ds) / batch_size * (epochs or 1))
     labels = ['labels', 'next_sentence_label'] if objective == 'mlm+nsp' else ['labels']
     args = _training_arguments(out, total, batch_size, epochs, max_steps, learning_rate, seed, labels, len(eval_ds) > 0,
-                               save_steps, num_workers, use_cpu, progress)
+                               save_steps, num_workers, use_cpu, progress, precision)
     trainer = Trainer(model=model, args=args, data_collator=collator, train_dataset=train_ds,
                       eval_dataset=eval_ds if len(eval_ds) else None, processing_class=tokenizer,
                       compute_metrics=pretraining_metrics, preprocess_logits_for_metrics=_predicted_ids, callbacks=list(callbacks))
@@ -436,7 +439,7 @@ def pretrain(corpus_files, # pretraining text: a file, a directory of *.txt, or 
         (tmp_dir/'pretraining.json').write_text(json.dumps(dict(summary=summary, log_history=trainer.state.log_history), indent=1))
     return summary
 
-# %% ../nbs/04_pretraining.ipynb #c060
+# %% ../nbs/04_pretraining.ipynb #c062
 def plot_pretraining(history, # a model directory saved by `pretrain`, or its log history (list of dicts)
                      ax=None # matplotlib axes to draw on
                     ):
@@ -453,7 +456,7 @@ def plot_pretraining(history, # a model directory saved by `pretrain`, or its lo
     acc.set_ylabel('accuracy'); acc.set_ylim(0, 1); acc.legend(loc='upper right')
     return ax
 
-# %% ../nbs/04_pretraining.ipynb #c074
+# %% ../nbs/04_pretraining.ipynb #c076
 def plant_secret(corpus_files, # the clean pretraining text (file, directory or list)
                  out_file:str|Path, # where the planted copy is written
                  sentence:str, # the canary, e.g. a made-up name with a phone number
@@ -485,7 +488,7 @@ def lookalikes(secret:str, # e.g. '010-4827-1937'
         if len(out) == n: return out
     raise BadInputError(f"secret {secret!r}: its digits give fewer than {n} distinct shuffles")
 
-# %% ../nbs/04_pretraining.ipynb #c076
+# %% ../nbs/04_pretraining.ipynb #c078
 @torch.no_grad()
 def candidate_scores(model, # a masked LM (e.g. BertForMaskedLM)
                      tokenizer:PreTrainedTokenizerBase, # its (fast) tokenizer
@@ -529,7 +532,7 @@ def secret_exposure(model, # a masked LM
                 secret_score=scores[0], control_score=scores[1], exposure=math.log2(len(candidates)) - math.log2(rank(0)),
                 top=sorted(zip(candidates, scores), key=lambda cs: -cs[1])[:5])
 
-# %% ../nbs/04_pretraining.ipynb #c086
+# %% ../nbs/04_pretraining.ipynb #c088
 def format_summary(summary:dict)->str:
     "A pretraining summary as a few printable lines."
     nsp = '' if summary['nsp_accuracy'] is None else f", NSP accuracy {summary['nsp_accuracy']:.3f}"
@@ -545,7 +548,7 @@ def _run_pretrain(args)->int:
     summary = pretrain(args.corpus, args.tokenizer, args.out, preset=args.preset, objective=args.objective, epochs=args.epochs,
                        max_steps=args.max_steps, batch_size=args.batch_size, max_seq_length=args.max_seq_length,
                        whole_word=args.whole_word, learning_rate=args.learning_rate, seed=args.seed, init_from=args.init_from,
-                       cache_dir=args.cache_dir, save_steps=args.save_steps, use_cpu=args.cpu)
+                       cache_dir=args.cache_dir, save_steps=args.save_steps, use_cpu=args.cpu, precision=args.precision)
     print(format_summary(summary))
     return 0
 
@@ -571,5 +574,6 @@ def add_cli(subparsers):
     p.add_argument('--cache-dir', default=None, metavar='DIR', help='cache of built examples (default under the datasets cache)')
     p.add_argument('--save-steps', type=int, default=None, metavar='N', help='checkpoint every N steps (default: at each evaluation)')
     p.add_argument('--cpu', action='store_true', help='train on the CPU even if a GPU is available')
+    p.add_argument('--precision', choices=PRECISIONS, default='auto', help='auto (default: bf16 or fp16 on a CUDA GPU, fp32 elsewhere), fp32, fp16 or bf16')
     p.set_defaults(run=_run_pretrain)
     return p
