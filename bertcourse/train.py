@@ -207,9 +207,15 @@ def encode_texts(tokenizer, # a fast tokenizer
                 )->dict:
     "Unpadded encodings of texts or pairs cut to `max_length`: single texts lose their end, pairs are cut by `truncation`."
     if len(columns) == 1: return tokenizer(columns[0], truncation=True, max_length=max_length)
-    if check_truncation(truncation) != 'proportional': return tokenizer(*columns, truncation=truncation, max_length=max_length)
-    from bertcourse.nli import encode_pairs   # chapter 6 builds on this engine, so its rule is imported only when asked for
-    return encode_pairs(tokenizer, *columns, max_length=max_length, truncation=truncation)
+    if check_truncation(truncation) == 'proportional':
+        from bertcourse.nli import encode_pairs   # chapter 6 builds on this engine, so its rule is imported only when asked for
+        return encode_pairs(tokenizer, *columns, max_length=max_length, truncation=truncation)
+    try: return tokenizer(*columns, truncation=truncation, max_length=max_length)
+    except Exception as e:   # the Rust tokenizer's error when only_first/only_second cannot cut enough
+        if 'Truncation error' not in str(e): raise
+        raise BadInputError(f"truncation={truncation!r} with max_seq_length={max_length}: in some pair the side that is kept whole "
+                            "is already too long; expected longest_first or proportional, or a larger max_seq_length") from None
+
 
 def encode_splits(splits:dict, # role -> datasets.Dataset with the task's text columns and a label column
                   tokenizer, # a fast tokenizer
