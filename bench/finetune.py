@@ -20,7 +20,8 @@ import datasets, transformers
 from transformers import BertForMaskedLM
 
 from bertcourse.core import set_seed, device_report
-from bertcourse.data import write_sample_corpora, read_nsmc
+from bertcourse.data import read_nsmc
+from bertcourse.samples import write_sample_corpora
 from bertcourse.tokenizer import train_tokenizer
 from bertcourse.pretraining import bert_config
 from bertcourse.train import ClassificationTrainArguments, finetune

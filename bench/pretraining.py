@@ -20,7 +20,8 @@ from tokenizers import Tokenizer, models, pre_tokenizers
 from transformers import BertForPreTraining, PreTrainedTokenizerFast
 
 from bertcourse.core import set_seed
-from bertcourse.data import read_pretraining_corpus, write_sample_corpora
+from bertcourse.data import read_pretraining_corpus
+from bertcourse.samples import write_sample_corpora
 from bertcourse.pretraining import (GatheredBertForPreTraining, PretrainingCollator, bert_config, build_pretraining_dataset,
                                     tokenize_documents)
 from bertcourse.tokenizer import SPECIAL_TOKENS, train_tokenizer

@@ -52,7 +52,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         files = args.corpus
         if not files:
-            from bertcourse.data import write_sample_corpora
+            from bertcourse.samples import write_sample_corpora
             write_sample_corpora(tmp, size=args.size)
             files = [str(Path(tmp)/'pretrain'/'corpus.txt')]
         rows = bench(files, args.vocab_size, args.single, args.repeat)

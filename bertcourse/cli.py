@@ -6,17 +6,21 @@
 __all__ = ['COMMAND_MODULES', 'build_parser', 'main']
 
 # %% ../nbs/08_cli.ipynb #c004
-import argparse, contextlib, importlib, os, sys
+import argparse, contextlib, os, sys
+
+import torch
+
 from .core import BadInputError
+from . import course, pretraining, samples, serve, tokenizer, train
 
 # %% ../nbs/08_cli.ipynb #c006
-COMMAND_MODULES = ('data', 'tokenizer', 'pretraining', 'train', 'serve', 'course')  # chapter modules whose `add_cli` adds subcommands, in help order
+COMMAND_MODULES = (samples, tokenizer, pretraining, train, serve, course)  # chapter modules whose `add_cli` adds subcommands, in help order
 
 def build_parser()->argparse.ArgumentParser:
     "The `bertcourse` argument parser with every chapter's subcommands."
     parser = argparse.ArgumentParser(prog='bertcourse', description='Korean BERT transfer-learning course: data, tokenizer, pretraining, fine-tuning.')
     subparsers = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    for name in COMMAND_MODULES: importlib.import_module(f'bertcourse.{name}').add_cli(subparsers)
+    for module in COMMAND_MODULES: module.add_cli(subparsers)
     return parser
 
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
@@ -30,3 +34,5 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
     except BadInputError as e:
         print(f"bertcourse {args.command}: error: {e}", file=sys.stderr)
         return 2
+    finally:   # a DDP worker that exits with its process group alive can abort in its C++ teardown
+        if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()

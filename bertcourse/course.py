@@ -12,8 +12,10 @@ import argparse, json, shutil, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from .core import BadInputError, device_report
-from . import data
+from . import data, samples
 from .tokenizer import train_and_check, checks_report, compare_vocab_sizes, plot_vocab_sizes
 from .pretraining import pretrain, plot_pretraining, format_summary
 from .train import ClassificationTrainArguments, finetune, format_metrics, plot_history
@@ -61,7 +63,7 @@ class Course:
 
 def stage_data(c:Course)->dict:
     "Write the sample corpora (if no root was given) and read every corpus back."
-    if c.root is None: data.write_sample_corpora(c.corpus_root, size=c.plan.sample_size)
+    if c.root is None: samples.write_sample_corpora(c.corpus_root, size=c.plan.sample_size)
     needed = ('pretrain',) + tuple(dict.fromkeys(c.plan.finetune_tasks))
     corpora = [corpus for corpus in data.read_all(c.corpus_root) if corpus.name in needed]
     print(data.corpora_report(corpora, show=2))
@@ -146,13 +148,11 @@ def run_course(out:str|Path, # output directory of the whole run
 def _save(fig, path:Path)->str:
     "Save a matplotlib figure next to the report and return its file name."
     fig.tight_layout(); fig.savefig(path, dpi=100)
-    import matplotlib.pyplot as plt
     plt.close(fig)
     return path.name
 
 def report_figures(c:Course, state:dict)->dict:
     "Draw every figure of the report into `out/report/`; returns figure name -> file name."
-    import matplotlib.pyplot as plt
     fig_dir = c.out/'report'; fig_dir.mkdir(exist_ok=True)
     figs = {}
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.5))

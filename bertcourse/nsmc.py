@@ -7,7 +7,6 @@ __all__ = ['KCBERT_NSMC_ACCURACY', 'GPU_DEFAULTS', 'CPU_DEFAULTS', 'token_length
            'nsmc_arguments', 'accuracy_by_length']
 
 # %% ../nbs/05_nsmc.ipynb #c004
-import os
 from pathlib import Path
 
 import numpy as np

@@ -6,7 +6,7 @@
 __all__ = ['EXAMPLES', 'TITLES', 'model_task', 'label_probs', 'build_demo', 'run_demo', 'add_cli']
 
 # %% ../nbs/07_serve.ipynb #c004
-import argparse
+import argparse, importlib
 from pathlib import Path
 
 from .core import BadInputError
@@ -37,9 +37,8 @@ TITLES = {'nsmc': '영화 리뷰 감성 분류 (NSMC)', 'kornli': '자연어 추
 
 def _import_gradio():
     "gradio, or a clear error saying how to install it."
-    try: import gradio
+    try: return importlib.import_module('gradio')   # the optional `demo` extra, loaded only by the demo (1-2 s to import)
     except ImportError as e: raise BadInputError('the demo needs gradio: pip install "bertcourse[demo]"') from e
-    return gradio
 
 def build_demo(model_dirs:list # fine-tuned model directories, one tab each
               ):

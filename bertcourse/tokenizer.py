@@ -13,6 +13,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import matplotlib.pyplot as plt
+
 from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import AutoTokenizer, PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
@@ -110,7 +112,7 @@ def wrap_tokenizer(tok:Tokenizer, # a trained pipeline with the SPECIAL_TOKENS
 
 def save_tokenizer(tokenizer:PreTrainedTokenizerFast, out_dir:str|Path)->Path:
     "Save `tokenizer` into `out_dir` atomically: tokenizer.json, tokenizer_config.json and the model's vocab files."
-    with staged_dir(out_dir, owned=('tokenizer.json',)) as tmp:
+    with staged_dir(out_dir, 'tokenizer') as tmp:
         tokenizer.save_pretrained(tmp)
         tokenizer.backend_tokenizer.model.save(str(tmp))  # vocab.txt (WordPiece) or vocab.json + merges.txt (BPE)
     return Path(out_dir)
@@ -189,7 +191,7 @@ def train_tokenizer(files_or_iterator, # a file, a list of files, or an iterator
                    )->PreTrainedTokenizerFast:
     "Train a Korean-safe WordPiece or byte-level BPE tokenizer with [PAD] [UNK] [CLS] [SEP] [MASK] (ids 0..4)."
     if kind not in KINDS: raise BadInputError(f"kind={kind!r}: expected one of {', '.join(KINDS)}")
-    if out_dir is not None: check_output_dir(out_dir, owned=('tokenizer.json',))
+    if out_dir is not None: check_output_dir(out_dir, 'tokenizer')
     files, texts, counts = _texts_and_alphabet(files_or_iterator)
     if kind == 'bpe':
         if limit_alphabet is not None: raise BadInputError("limit_alphabet applies to wordpiece only: byte-level BPE always starts from the 256 bytes")
@@ -287,7 +289,6 @@ def plot_vocab_sizes(rows:list, # the result of `compare_vocab_sizes`
                      axes=None # two matplotlib axes (default: a new figure)
                     ):
     "[UNK] rate and tokens per sentence against vocabulary size, one line per kind; returns the axes."
-    import matplotlib.pyplot as plt
     if axes is None: axes = plt.subplots(1, 2, figsize=(10, 3.5))[1]
     for color, kind in zip(('C0', 'C1'), dict.fromkeys(r['kind'] for r in rows)):
         r = [row for row in rows if row['kind'] == kind]
