@@ -63,7 +63,7 @@ def normalize_text(text:str)->str:
 # %% ../nbs/00_core.ipynb #c023
 MANIFEST = '.bertcourse.json'  # written into every finished artefact: which command wrote it and which files are its own
 UNFINISHED = {   # kind -> what an unfinished run of that command leaves in its output directory (kept for resuming)
-    'tokenizer': (), 'pretrain': ('checkpoints',), 'finetune': ('checkpoints', 'train_args.json')}
+    'tokenizer': (), 'pretrain': ('checkpoints',), 'finetune': ('checkpoints', 'train_args.json'), 'label-efficiency': ('runs',)}
 
 def artefact_kind(out:str|Path # a directory
                  )->str|None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import datasets, torch
+from filelock import FileLock
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from transformers import (BertForPreTraining, PreTrainedTokenizerBase, Trainer,
@@ -557,13 +558,15 @@ def course_model(cache_dir:str|Path|None=None, # where course models are kept (d
     samples.write_sample_corpora(corpora, size=recipe['sample_size'])   # writes only missing files, atomically
     home = cache/f"course-model-{_recipe_key(corpora/'pretrain'/'corpus.txt', recipe)}"
     found = CourseModel(home/'model', home/'tokenizer', corpora)
-    if artefact_kind(found.model) == 'pretrain': return found
-    log.warning("building chapter 4's model once (a few minutes on a CPU); it is cached in %s", home)
-    if artefact_kind(found.tokenizer) != 'tokenizer':
-        train_tokenizer(corpora/'pretrain'/'corpus.txt', vocab_size=recipe['vocab_size'], out_dir=found.tokenizer)
-    pretrain(PretrainingArguments(corpora/'pretrain'/'corpus.txt', found.tokenizer, found.model, preset=recipe['preset'],
-                                  epochs=recipe['epochs'], max_seq_length=recipe['max_seq_length'], batch_size=recipe['batch_size'],
-                                  learning_rate=recipe['learning_rate'], seed=recipe['seed'], cache_dir=cache, progress=progress))
+    with FileLock(str(home) + '.lock'):   # two notebooks (or processes) asking at once build it once
+        if artefact_kind(found.model) == 'pretrain': return found
+        log.warning("building chapter 4's model once (a few minutes on a CPU); it is cached in %s", home)
+        if artefact_kind(found.tokenizer) != 'tokenizer':
+            train_tokenizer(corpora/'pretrain'/'corpus.txt', vocab_size=recipe['vocab_size'], out_dir=found.tokenizer)
+        pretrain(PretrainingArguments(corpora/'pretrain'/'corpus.txt', found.tokenizer, found.model, preset=recipe['preset'],
+                                      epochs=recipe['epochs'], max_seq_length=recipe['max_seq_length'],
+                                      batch_size=recipe['batch_size'], learning_rate=recipe['learning_rate'], seed=recipe['seed'],
+                                      cache_dir=cache, progress=progress))
     return found
 
 # %% ../nbs/04_pretraining.ipynb #c088
