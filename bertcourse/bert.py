@@ -39,7 +39,9 @@ def last_complete_checkpoint(checkpoints:str|Path # the directory holding checkp
     "The newest complete checkpoint in `checkpoints` (None if none); newer incomplete ones are reported and removed."
     checkpoints = Path(checkpoints)
     if not checkpoints.is_dir(): return None
-    for path in sorted((p for p in checkpoints.glob('checkpoint-*') if p.is_dir() and _step(p) >= 0), key=_step, reverse=True):
+    for path in sorted(
+        (p for p in checkpoints.glob('checkpoint-*') if p.is_dir() and _step(p) >= 0), key=_step, reverse=True
+    ):
         problem = checkpoint_problem(path)
         if problem is None: return str(path)
         log.warning("skipping %s: %s; removing it and resuming from an earlier checkpoint", path, problem)
@@ -74,7 +76,9 @@ def check_model_name(name:str|Path # a local model directory or a hub name
     name, path = str(name), Path(str(name)).expanduser()
     if path.is_dir(): return str(path)
     if path.exists() or name.startswith(('/', '.', '~')) or name.count('/') > 1:
-        raise BadInputError(f"{name}: no such model directory; expected a local directory or a hub name such as beomi/kcbert-base")
+        raise BadInputError(
+            f"{name}: no such model directory; expected a local directory or a hub name such as beomi/kcbert-base"
+        )
     return name
 
 def load_tokenizer(name:str|Path, # a local model directory or a hub name
@@ -83,13 +87,16 @@ def load_tokenizer(name:str|Path, # a local model directory or a hub name
     "The fast tokenizer stored with a model; BadInputError if there is none."
     name = check_model_name(name)
     if Path(name).is_dir() and not any((Path(name)/f).exists() for f in TOKENIZER_FILES):
-        raise BadInputError(f"{name}: the model directory has no tokenizer (expected one of {', '.join(TOKENIZER_FILES)}); "
-                            "save the tokenizer the model was pretrained with there: tokenizer.save_pretrained(dir)")
+        raise BadInputError(
+            f"{name}: the model directory has no tokenizer (expected one of {', '.join(TOKENIZER_FILES)}); "
+            "save the tokenizer the model was pretrained with there: tokenizer.save_pretrained(dir)"
+        )
     try: tokenizer = AutoTokenizer.from_pretrained(name, force_download=force_download)
     except OSError as e:
         raise BadInputError(f"{name}: not a local directory and not loadable from the Hugging Face hub ({e}); "
                             "check the name, the network and HF_HUB_OFFLINE") from e
-    if not tokenizer.is_fast: raise BadInputError(f"{name}: expected a fast (Rust) tokenizer, got {type(tokenizer).__name__}")
+    if not tokenizer.is_fast:
+        raise BadInputError(f"{name}: expected a fast (Rust) tokenizer, got {type(tokenizer).__name__}")
     return tokenizer
 
 # %% ../nbs/04_pretraining.ipynb #c009

@@ -61,9 +61,15 @@ def normalize_text(text:str)->str:
     return ' '.join(unicodedata.normalize('NFC', text).split())
 
 # %% ../nbs/00_core.ipynb #c023
-MANIFEST = '.bertcourse.json'  # written into every finished artefact: which command wrote it and which files are its own
-UNFINISHED = {   # kind -> what an unfinished run of that command leaves in its output directory (kept for resuming)
-    'tokenizer': (), 'pretrain': ('checkpoints',), 'finetune': ('checkpoints', 'train_args.json'), 'label-efficiency': ('runs',)}
+MANIFEST = (
+    '.bertcourse.json'  # written into every finished artefact: which command wrote it and which files are its own
+)
+UNFINISHED = {  # kind -> what an unfinished run of that command leaves in its output directory (kept for resuming)
+    'tokenizer': (),
+    'pretrain': ('checkpoints',),
+    'finetune': ('checkpoints', 'train_args.json'),
+    'label-efficiency': ('runs',),
+}
 
 def artefact_kind(out:str|Path # a directory
                  )->str|None:
@@ -156,7 +162,8 @@ def add_dataclass_options(parser:argparse.ArgumentParser, # the (sub)command's p
         kind, default = _option_type(f.type), defaults.get(f.name, f.default)
         kw = dict(dest=f.name, help=f.metadata['help'], **f.metadata['option'])
         if f.name in choices: kw['choices'] = choices[f.name]
-        if kind is bool: parser.add_argument(f.metadata['cli'], action=argparse.BooleanOptionalAction, default=default, **kw)
+        if kind is bool:
+            parser.add_argument(f.metadata['cli'], action=argparse.BooleanOptionalAction, default=default, **kw)
         elif f.name in required: parser.add_argument(f.metadata['cli'], type=kind, required=True, **kw)
         else: parser.add_argument(f.metadata['cli'], type=kind, default=default, **kw)
     return parser
@@ -177,11 +184,13 @@ def precision_kwargs(precision:str='auto', # 'auto', 'fp32', 'fp16' or 'bf16'
                      device:torch.device|None=None # where training runs (default: get_device())
                     )->dict:
     "The fp16/bf16 flags of TrainingArguments: mixed precision only on a CUDA GPU, bf16 where supported."
-    if precision not in PRECISIONS: raise BadInputError(f"precision={precision!r}: expected one of {', '.join(PRECISIONS)}")
+    if precision not in PRECISIONS:
+        raise BadInputError(f"precision={precision!r}: expected one of {', '.join(PRECISIONS)}")
     device = device or get_device()
     if fp16 and precision == 'auto': precision = 'fp16'
     if device.type != 'cuda':
-        if precision in ('fp16', 'bf16'): log.warning("%s needs a CUDA GPU; training in fp32 on %s", precision, device.type)
+        if precision in ('fp16', 'bf16'):
+            log.warning("%s needs a CUDA GPU; training in fp32 on %s", precision, device.type)
         return dict(fp16=False, bf16=False)
     if precision == 'auto': precision = 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
     return dict(fp16=precision == 'fp16', bf16=precision == 'bf16')

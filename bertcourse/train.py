@@ -30,25 +30,37 @@ from transformers import (AutoConfig, AutoModelForSequenceClassification, DataCo
                           Trainer, TrainerCallback, TrainingArguments)
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
-from .core import (POSITIVE, POSITIVE_OR_NONE, PRECISIONS, BadInputError, add_dataclass_options, arg, check_fields,
-                             artefact_kind, check_output_dir, dataclass_from_options, device_report, get_device, log, precision_kwargs, set_seed)
+from .core import (POSITIVE, POSITIVE_OR_NONE, PRECISIONS, BadInputError, add_dataclass_options, arg,
+                             check_fields, artefact_kind, check_output_dir, dataclass_from_options, device_report,
+                             get_device, log, precision_kwargs, set_seed)
 from . import data
-from .bert import (PAIR_TRUNCATIONS, PRESETS, bert_config, check_model_name, load_tokenizer, check_truncation, encode_pairs, last_complete_checkpoint, quiet_unless,
-                             save_on_main_process)
+from .bert import (PAIR_TRUNCATIONS, PRESETS, bert_config, check_model_name, load_tokenizer, check_truncation,
+                             encode_pairs, last_complete_checkpoint, quiet_unless, save_on_main_process)
 
 # %% ../nbs/02_transfer_learning.ipynb #c009
 @dataclass
 class ClassificationTrainArguments:
     "ratsnlp's fine-tuning arguments (same fields and defaults) plus this engine's extras."
-    pretrained_model_name: str = arg("beomi/kcbert-base", "pretrained model: a hub name or a local model directory", cli='--model')
-    downstream_task_name: str = arg("document-classification",
-                                    "name of the downstream task (informational: the corpus decides single texts or pairs)")
+    pretrained_model_name: str = arg(
+        "beomi/kcbert-base", "pretrained model: a hub name or a local model directory", cli='--model'
+    )
+    downstream_task_name: str = arg(
+        "document-classification",
+        "name of the downstream task (informational: the corpus decides single texts or pairs)",
+    )
     downstream_corpus_name: str|None = arg(None, "downstream corpus: nsmc, kornli or klue-nli", cli='--task')
-    downstream_corpus_root_dir: str = arg("/content/Korpora", "root directory of the corpora, in Korpora layout", cli='--root')
-    downstream_model_dir: str|None = arg(None, "output directory: the best fine-tuned model, its metrics and checkpoints",
-                                         cli='--out')
-    max_seq_length: int = arg(128, "longest input in tokens; longer inputs are truncated (shorter ones are not padded up to it)",
-                              cli='--max-seq-length', check=POSITIVE)
+    downstream_corpus_root_dir: str = arg(
+        "/content/Korpora", "root directory of the corpora, in Korpora layout", cli='--root'
+    )
+    downstream_model_dir: str | None = arg(
+        None, "output directory: the best fine-tuned model, its metrics and checkpoints", cli='--out'
+    )
+    max_seq_length: int = arg(
+        128,
+        "longest input in tokens; longer inputs are truncated (shorter ones are not padded up to it)",
+        cli='--max-seq-length',
+        check=POSITIVE,
+    )
     save_top_k: int = arg(1, "checkpoints to keep, best by `monitor` (0: none, -1: all)",
                           check=(lambda v: v >= -1, '-1 (all), 0 (none) or a positive number'))
     monitor: str = arg("min val_loss", "which checkpoint is best: 'min val_loss', 'max val_acc' or 'max val_f1'")
@@ -56,33 +68,62 @@ class ClassificationTrainArguments:
     overwrite_cache: bool = arg(False, "kept for ratsnlp compatibility: tokenised splits are rebuilt every run")
     force_download: bool = arg(False, "download the pretrained model again even if it is cached")
     test_mode: bool = arg(False, "smoke test: one batch of each split and one step (like Lightning's fast_dev_run)")
-    learning_rate: float = arg(5e-5, "peak learning rate of AdamW (linear decay)", cli='--learning-rate', check=POSITIVE)
+    learning_rate: float = arg(
+        5e-5, "peak learning rate of AdamW (linear decay)", cli='--learning-rate', check=POSITIVE
+    )
     epochs: int = arg(3, "training epochs", cli='--epochs', check=POSITIVE)
     batch_size: int = arg(32, "training batch size per device", cli='--batch-size', check=POSITIVE)
     cpu_workers: int = arg(os.cpu_count(), "data loader worker processes", cli='--cpu-workers',
                            check=(lambda v: v is None or v >= 0, '0 or more worker processes'))
     fp16: bool = arg(False, "force float16 mixed precision on a GPU (default: chosen automatically)")
-    tpu_cores: int = arg(0, "kept for ratsnlp compatibility: TPUs are not supported, a value > 0 is ignored with a warning")
-    freeze_encoder: bool = arg(False, "feature extraction: freeze the pretrained encoder and train only the classifier head "
-                                      "(use a larger learning rate, e.g. 1e-3)", cli='--freeze-encoder')
-    init_from_scratch: bool = arg(False, "skip pretrained weights: a freshly initialised BERT (`scratch_preset`) over the "
-                                         "directory's tokenizer", cli='--init-from-scratch')
-    scratch_preset: str = arg("tiny", "model size preset of bertcourse.bert for init_from_scratch", choices=tuple(PRESETS),
-                              check=(lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}"))
+    tpu_cores: int = arg(
+        0, "kept for ratsnlp compatibility: TPUs are not supported, a value > 0 is ignored with a warning"
+    )
+    freeze_encoder: bool = arg(
+        False,
+        "feature extraction: freeze the pretrained encoder and train only the classifier head "
+        "(use a larger learning rate, e.g. 1e-3)",
+        cli='--freeze-encoder',
+    )
+    init_from_scratch: bool = arg(
+        False,
+        "skip pretrained weights: a freshly initialised BERT (`scratch_preset`) over the directory's tokenizer",
+        cli='--init-from-scratch',
+    )
+    scratch_preset: str = arg(
+        "tiny",
+        "model size preset of bertcourse.bert for init_from_scratch",
+        choices=tuple(PRESETS),
+        check=(lambda v: v in PRESETS, f"one of {', '.join(PRESETS)}"),
+    )
     warmup_ratio: float = arg(0.0, "share of the training steps over which the learning rate rises linearly from 0",
                               cli='--warmup-ratio', check=(lambda v: 0 <= v < 1, 'a share of the steps in [0, 1)'))
     max_steps: int = arg(-1, "stop after this many optimizer steps (-1: run all epochs)", cli='--max-steps',
                          check=(lambda v: v == -1 or v > 0, 'a positive number of steps, or -1 to run all epochs'))
     limit: int|None = arg(None, "use at most this many examples of each split (a seeded random subset)", cli='--limit',
                           check=POSITIVE_OR_NONE)
-    train_limit: int|None = arg(None, "use at most this many training examples (seeded, label-balanced); validation and test "
-                                      "stay whole", cli='--train-limit', check=POSITIVE_OR_NONE)
-    validation_size: float = arg(0.1, "share of the training examples held out to choose checkpoints when the corpus has no "
-                                      "validation split (NSMC, KLUE-NLI)", cli='--validation-size',
-                                 check=(lambda v: 0 < v < 1, 'a share of the training examples in (0, 1)'))
-    select_on_test: bool = arg(False, "the book's protocol: choose checkpoints on the test split instead of a validation split "
-                                      "carved from the training data (optimistic)", cli='--select-on-test')
-    eval_steps: int|None = arg(None, "evaluate and checkpoint every N steps instead of every epoch", check=POSITIVE_OR_NONE)
+    train_limit: int | None = arg(
+        None,
+        "use at most this many training examples (seeded, label-balanced); validation and test stay whole",
+        cli='--train-limit',
+        check=POSITIVE_OR_NONE,
+    )
+    validation_size: float = arg(
+        0.1,
+        "share of the training examples held out to choose checkpoints when the corpus has no "
+        "validation split (NSMC, KLUE-NLI)",
+        cli='--validation-size',
+        check=(lambda v: 0 < v < 1, 'a share of the training examples in (0, 1)'),
+    )
+    select_on_test: bool = arg(
+        False,
+        "the book's protocol: choose checkpoints on the test split instead of a validation split "
+        "carved from the training data (optimistic)",
+        cli='--select-on-test',
+    )
+    eval_steps: int | None = arg(
+        None, "evaluate and checkpoint every N steps instead of every epoch", check=POSITIVE_OR_NONE
+    )
     logging_steps: int|None = arg(None, "log the training loss every N steps (None: about 50 points per run)",
                                   check=POSITIVE_OR_NONE)
     dynamic_padding: bool = arg(True, "pad each batch to its longest input; False pads every input to max_seq_length "
@@ -112,10 +153,12 @@ class TaskSpec:
     @property
     def kind(self)->str: return 'pair-classification' if self.is_pair else 'document-classification'
 
-TASKS = {   # NSMC has no validation split and KLUE-NLI publishes no test labels: both carve validation out of train
+TASKS = {  # NSMC has no validation split and KLUE-NLI publishes no test labels: both carve validation out of train
     'nsmc': TaskSpec('nsmc', data.read_nsmc, 'train', None, 'test', ('text',), data.NSMC_LABELS),
     'kornli': TaskSpec('kornli', data.read_kornli, 'train', 'dev', 'test', ('premise', 'hypothesis'), data.NLI_LABELS),
-    'klue-nli': TaskSpec('klue-nli', data.read_klue_nli, 'train', None, 'dev', ('premise', 'hypothesis'), data.NLI_LABELS),
+    'klue-nli': TaskSpec(
+        'klue-nli', data.read_klue_nli, 'train', None, 'dev', ('premise', 'hypothesis'), data.NLI_LABELS
+    ),
 }
 
 def get_task(task:str|TaskSpec # a key of TASKS, or a TaskSpec (returned as is)
@@ -133,14 +176,17 @@ def _read_split(spec:TaskSpec, root, split:str)->datasets.Dataset:
     corpus = spec.reader(root, split)
     if corpus.problems: log.warning(corpus.summary(show=3))
     ds = corpus.to_dataset()
-    if len(ds) == 0: raise BadInputError(f"{spec.name} {split} split under {root}: the split is empty; expected at least one example")
+    if len(ds) == 0:
+        raise BadInputError(
+            f"{spec.name} {split} split under {root}: the split is empty; expected at least one example"
+        )
     return ds
 
 def balanced_subset(ds:datasets.Dataset, # a split with a `label` column
                     n:int, # how many examples to keep
                     seed:int # which ones
                    )->datasets.Dataset:
-    "`n` examples of `ds` drawn label by label in turn (seeded), so every label is as equally represented as `ds` allows."
+    "`n` examples of `ds` drawn label by label in turn (seeded): the labels as balanced as `ds` allows."
     if n >= len(ds): return ds
     rng = np.random.default_rng(seed)
     labels = np.asarray(ds['label'][:])
@@ -156,20 +202,26 @@ def load_task_splits(task:str|TaskSpec, # a key of TASKS or a TaskSpec
                      validation_size:float=0.1, # share of train carved out as validation when the corpus has none
                      select_on_test:bool=False # the book's protocol: validate on the test split
                     )->dict:
-    "The task's splits as `datasets.Dataset`s keyed 'train', 'eval' (chooses checkpoints) and, unless `select_on_test`, 'test'."
+    "The task's splits as Datasets: 'train', 'eval' (chooses checkpoints) and, unless `select_on_test`, 'test'."
     spec = get_task(task)
     train = _read_split(spec, root, spec.train_split)
     test = _read_split(spec, root, spec.test_split) if spec.test_split else None
     if spec.eval_split: splits = dict(train=train, eval=_read_split(spec, root, spec.eval_split), test=test)
     elif select_on_test: splits = dict(train=train, eval=test)
     else:
-        if len(train) < 2: raise BadInputError(f"{spec.name} train split under {root}: {len(train)} example; expected at least 2 "
-                                               "to carve a validation split")
+        if len(train) < 2:
+            raise BadInputError(
+                f"{spec.name} train split under {root}: {len(train)} example; expected at least 2 "
+                "to carve a validation split"
+            )
         carved = train.train_test_split(test_size=validation_size, seed=VALIDATION_SEED)
         splits = dict(train=carved['train'], eval=carved['test'], test=test)
     if train_limit is not None: splits['train'] = balanced_subset(splits['train'], train_limit, seed)
     if limit is not None:
-        splits = {role: ds if ds is None or limit >= len(ds) else ds.shuffle(seed=seed).select(range(limit)) for role, ds in splits.items()}
+        splits = {
+            role: ds if ds is None or limit >= len(ds) else ds.shuffle(seed=seed).select(range(limit))
+            for role, ds in splits.items()
+        }
     return {role: ds for role, ds in splits.items() if ds is not None}
 
 # %% ../nbs/02_transfer_learning.ipynb #c028
@@ -178,7 +230,8 @@ def check_model_labels(config, # the pretrained model's config
                        name:str # model name, for the message
                       ):
     "Raise if the model was already fine-tuned on a label set other than `label_names`."
-    if all(v == f'LABEL_{k}' for k, v in config.id2label.items()): return   # untouched default labels: a pretrained model
+    if all(v == f'LABEL_{k}' for k, v in config.id2label.items()):
+        return  # untouched default labels: a pretrained model
     have = [config.id2label[i] for i in sorted(config.id2label)]
     if have != list(label_names):
         outside = [l for l in label_names if l not in have] or list(label_names)
@@ -190,23 +243,36 @@ def load_model(args:ClassificationTrainArguments, # model name, max_seq_length, 
                tokenizer # the model's tokenizer
               ):
     "A sequence classifier for `spec`: pretrained encoder + new head, or a freshly initialised BERT."
-    task_config = dict(num_labels=len(spec.label_names), id2label=dict(enumerate(spec.label_names)),
-                       label2id={l: i for i, l in enumerate(spec.label_names)}, finetuning_task=spec.name,
-                       **({'pair_truncation': args.truncation} if spec.is_pair else {}))   # predict cuts pairs as in training
+    task_config = dict(
+        num_labels=len(spec.label_names),
+        id2label=dict(enumerate(spec.label_names)),
+        label2id={l: i for i, l in enumerate(spec.label_names)},
+        finetuning_task=spec.name,
+        **({'pair_truncation': args.truncation} if spec.is_pair else {})
+    )  # predict cuts pairs as in training
     name = check_model_name(args.pretrained_model_name)
     if args.init_from_scratch:
         config = bert_config(tokenizer, preset=args.scratch_preset)
     else:
         if Path(name).is_dir() and not (Path(name)/'config.json').exists():
-            raise BadInputError(f"{name}: no config.json, so no pretrained model here; for a tokenizer-only directory use init_from_scratch")
+            raise BadInputError(
+                f"{name}: no config.json, so no pretrained model here; "
+                f"for a tokenizer-only directory use init_from_scratch"
+            )
         config = AutoConfig.from_pretrained(name, force_download=args.force_download)
         check_model_labels(config, spec.label_names, name)
     config.update(task_config)
     max_pos = getattr(config, 'max_position_embeddings', None)
     if max_pos is not None and args.max_seq_length > max_pos:
-        raise BadInputError(f"max_seq_length={args.max_seq_length}: the model {name} has only {max_pos} positions; expected max_seq_length <= {max_pos}")
+        raise BadInputError(
+            f"max_seq_length={args.max_seq_length}: the model {name} has only {max_pos} positions; "
+            f"expected max_seq_length <= {max_pos}"
+        )
     if len(tokenizer) > config.vocab_size:
-        raise BadInputError(f"{name}: the tokenizer has {len(tokenizer)} entries but the model only {config.vocab_size}; they belong to different models")
+        raise BadInputError(
+            f"{name}: the tokenizer has {len(tokenizer)} entries but the model only {config.vocab_size}; "
+            "they belong to different models"
+        )
     if args.init_from_scratch: return AutoModelForSequenceClassification.from_config(config)
     return AutoModelForSequenceClassification.from_pretrained(name, config=config, force_download=args.force_download)
 
@@ -227,15 +293,17 @@ def encode_texts(tokenizer, # a fast tokenizer
                  max_length:int, # longest encoding, special tokens included
                  truncation:str='longest_first' # how to cut a pair that is too long (one of PAIR_TRUNCATIONS)
                 )->dict:
-    "Unpadded encodings of texts or pairs cut to `max_length`: single texts lose their end, pairs are cut by `truncation`."
+    "Unpadded encodings cut to `max_length`: single texts lose their end, pairs are cut by `truncation`."
     if len(columns) == 1: return tokenizer(columns[0], truncation=True, max_length=max_length)
     if check_truncation(truncation) == 'proportional':
         return encode_pairs(tokenizer, *columns, max_length=max_length, truncation=truncation)
     try: return tokenizer(*columns, truncation=truncation, max_length=max_length)
     except Exception as e:   # the Rust tokenizer's error when only_first/only_second cannot cut enough
         if 'Truncation error' not in str(e): raise
-        raise BadInputError(f"truncation={truncation!r} with max_seq_length={max_length}: in some pair the side that is kept whole "
-                            "is already too long; expected longest_first or proportional, or a larger max_seq_length") from None
+        raise BadInputError(
+            f"truncation={truncation!r} with max_seq_length={max_length}: in some pair the side that is kept whole "
+            "is already too long; expected longest_first or proportional, or a larger max_seq_length"
+        ) from None
 
 
 def encode_splits(splits:dict, # role -> datasets.Dataset with the task's text columns and a label column
@@ -253,8 +321,13 @@ def encode_splits(splits:dict, # role -> datasets.Dataset with the task's text c
     encoded = {}
     for role, ds in splits.items():
         check_labels(ds, spec.label_names, f"{spec.name} {role}")
-        encoded[role] = ds.map(encode, batched=True, batch_size=1000, remove_columns=[c for c in ds.column_names if c != 'label'],
-                               desc=f"tokenising {spec.name} {role}" if progress else None)
+        encoded[role] = ds.map(
+            encode,
+            batched=True,
+            batch_size=1000,
+            remove_columns=[c for c in ds.column_names if c != 'label'],
+            desc=f"tokenising {spec.name} {role}" if progress else None,
+        )
     return encoded
 
 def check_labels(ds, # a split with a `label` column
@@ -266,8 +339,12 @@ def check_labels(ds, # a split with a `label` column
     if feature is None: raise BadInputError(f"{where}: expected a 'label' column, found {ds.column_names}")
     if isinstance(feature, datasets.ClassLabel) and tuple(feature.names) != tuple(label_names):
         raise BadInputError(f"{where}: labels {feature.names} lie outside the task's label set {list(label_names)}")
-    bad = sorted(set(np.unique(ds['label'][:]).tolist()) - set(range(len(label_names))))   # [:] reads the column at once
-    if bad: raise BadInputError(f"{where}: label ids {bad[:5]} lie outside the label set {list(label_names)} (ids 0..{len(label_names) - 1})")
+    bad = sorted(set(np.unique(ds['label'][:]).tolist()) - set(range(len(label_names))))  # [:] reads the column at once
+    if bad:
+        raise BadInputError(
+            f"{where}: label ids {bad[:5]} lie outside the label set {list(label_names)} "
+            f"(ids 0..{len(label_names) - 1})"
+        )
 
 # %% ../nbs/02_transfer_learning.ipynb #c045
 def classification_metrics(eval_pred)->dict:
@@ -295,7 +372,9 @@ class ClassificationTrainer(Trainer):
         self.train_lengths, self.counts = train_lengths, dict(samples=0, tokens=0, padded_tokens=0)
     def _get_train_sampler(self, train_dataset=None):
         if self.train_lengths is None: return super()._get_train_sampler(train_dataset)
-        return LengthGroupedSampler(self._train_batch_size * self.args.gradient_accumulation_steps, lengths=self.train_lengths)
+        return LengthGroupedSampler(
+            self._train_batch_size * self.args.gradient_accumulation_steps, lengths=self.train_lengths
+        )
     def training_step(self, model, inputs, num_items_in_batch=None):
         ids = inputs['input_ids']
         self.counts['samples'] += ids.shape[0]; self.counts['padded_tokens'] += ids.numel()
@@ -320,15 +399,31 @@ def training_arguments(args:ClassificationTrainArguments, # our arguments
     strategy, save = ('steps' if args.eval_steps else 'epoch'), args.save_top_k != 0
     total_steps = args.max_steps if args.max_steps > 0 else -(-n_train // args.batch_size) * args.epochs
     return TrainingArguments(
-        output_dir=str(output_dir), seed=args.seed, data_seed=args.seed,
-        learning_rate=args.learning_rate, warmup_steps=args.warmup_ratio, num_train_epochs=args.epochs, max_steps=args.max_steps,
-        per_device_train_batch_size=args.batch_size, per_device_eval_batch_size=2 * args.batch_size,
-        eval_strategy=strategy, eval_steps=args.eval_steps, save_strategy=strategy if save else 'no', save_steps=args.eval_steps,
+        output_dir=str(output_dir),
+        seed=args.seed,
+        data_seed=args.seed,
+        learning_rate=args.learning_rate,
+        warmup_steps=args.warmup_ratio,
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps,
+        per_device_train_batch_size=args.batch_size,
+        per_device_eval_batch_size=2 * args.batch_size,
+        eval_strategy=strategy,
+        eval_steps=args.eval_steps,
+        save_strategy=strategy if save else 'no',
+        save_steps=args.eval_steps,
         save_total_limit=args.save_top_k if args.save_top_k > 0 else None,
-        load_best_model_at_end=save, metric_for_best_model=metric, greater_is_better=greater,
-        logging_strategy='steps', logging_steps=args.logging_steps or max(1, total_steps // 50),
-        dataloader_num_workers=args.cpu_workers or 0, use_cpu=device.type == 'cpu',
-        report_to='none', disable_tqdm=not args.progress, **precision_kwargs(args.precision, args.fp16, device))
+        load_best_model_at_end=save,
+        metric_for_best_model=metric,
+        greater_is_better=greater,
+        logging_strategy='steps',
+        logging_steps=args.logging_steps or max(1, total_steps // 50),
+        dataloader_num_workers=args.cpu_workers or 0,
+        use_cpu=device.type == 'cpu',
+        report_to='none',
+        disable_tqdm=not args.progress,
+        **precision_kwargs(args.precision, args.fp16, device)
+    )
 
 # %% ../nbs/02_transfer_learning.ipynb #c061
 def plot_confusion_matrix(cm, # square matrix of counts: rows true labels, columns predicted labels
@@ -343,7 +438,9 @@ def plot_confusion_matrix(cm, # square matrix of counts: rows true labels, colum
     ax.set_xticks(range(n), label_names, rotation=30); ax.set_yticks(range(n), label_names)
     ax.set_xlabel('predicted'); ax.set_ylabel('true')
     for i in range(n):
-        for j in range(n): ax.text(j, i, int(cm[i, j]), ha='center', va='center', color='white' if cm[i, j] > cm.max() / 2 else 'black')
+        for j in range(n):
+            color = 'white' if cm[i, j] > cm.max() / 2 else 'black'
+            ax.text(j, i, int(cm[i, j]), ha='center', va='center', color=color)
     if title: ax.set_title(title)
     return ax
 
@@ -371,18 +468,23 @@ def check_arguments(args:ClassificationTrainArguments # the arguments of one fin
     model = Path(str(args.pretrained_model_name)).expanduser()
     if model.is_dir() and model.resolve() == out.resolve():
         raise BadInputError(f"{out}: the output directory is the pretrained model's directory; expected a new one")
-    parse_monitor(args.monitor); check_truncation(args.truncation); precision_kwargs(args.precision, device=torch.device('cpu'))
-    if args.tpu_cores: log.warning("tpu_cores=%s ignored: TPUs are not supported, training on %s", args.tpu_cores, device_report())
+    parse_monitor(args.monitor)
+    check_truncation(args.truncation)
+    precision_kwargs(args.precision, device=torch.device('cpu'))
+    if args.tpu_cores:
+        log.warning("tpu_cores=%s ignored: TPUs are not supported, training on %s", args.tpu_cores, device_report())
     return spec, out
 
 def finished_run(out:Path, # a fine-tuning output directory
                  args:ClassificationTrainArguments # the arguments of the run asked for now
                 )->dict|None:
-    "The saved metrics if `out` holds a finished run with the same arguments; None if it holds none; else BadInputError."
+    "The saved metrics if `out` holds a finished run with the same arguments, None if none; else BadInputError."
     if artefact_kind(out) != 'finetune': return None
     saved = json.loads((out/'train_args.json').read_text(encoding='utf-8'))
     asked = dataclasses.asdict(args)
-    differ = [k for k in asked if k not in _RUN_ONLY and saved.get(k) != asked[k] and not (k == 'seed' and asked[k] is None)]
+    differ = [
+        k for k in asked if k not in _RUN_ONLY and saved.get(k) != asked[k] and not (k == 'seed' and asked[k] is None)
+    ]
     if differ: raise BadInputError(f"{out}: holds a finished fine-tuning run with other arguments "
                                    f"({', '.join(f'{k}={saved.get(k)!r}' for k in differ[:3])}); expected a new --out")
     return json.loads((out/'metrics.json').read_text(encoding='utf-8'))
@@ -400,7 +502,9 @@ def _write_outputs(tmp, trainer, args, metrics, cm, spec):
     (tmp/'metrics.json').write_text(json.dumps(metrics, ensure_ascii=False, indent=1))
     (tmp/'log_history.json').write_text(json.dumps(trainer.state.log_history, indent=1))
     fig = Figure(figsize=(4, 3.5))
-    plot_confusion_matrix(cm, spec.label_names, fig.add_subplot(), title=f"{spec.name} {metrics['confusion_matrix_split']}")
+    plot_confusion_matrix(
+        cm, spec.label_names, fig.add_subplot(), title=f"{spec.name} {metrics['confusion_matrix_split']}"
+    )
     fig.tight_layout(); fig.savefig(tmp/'confusion_matrix.png', dpi=100)
 
 # %% ../nbs/02_transfer_learning.ipynb #c065
@@ -410,7 +514,10 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     spec, out = check_arguments(args)
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(2), 'little')
     if (done := finished_run(out, args)) is not None:
-        log.warning("%s: already fine-tuned with these arguments; reporting the saved metrics (use a new --out to train again)", out)
+        log.warning(
+            "%s: already fine-tuned with these arguments; reporting the saved metrics (use a new --out to train again)",
+            out,
+        )
         return dict(done, history=json.loads((out/'log_history.json').read_text()), done_earlier=True)
     args = dataclasses.replace(args, seed=seed, **(dict(limit=args.batch_size, max_steps=1) if args.test_mode else {}))
     device = get_device()
@@ -419,45 +526,84 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     tokenizer = load_tokenizer(args.pretrained_model_name, args.force_download)
     model = load_model(args, spec, tokenizer)
     trainable, total = freeze_encoder(model) if args.freeze_encoder else count_parameters(model)
-    raw = load_task_splits(spec, args.downstream_corpus_root_dir, args.limit, seed, args.train_limit, args.validation_size,
-                           args.select_on_test)
+    raw = load_task_splits(
+        spec,
+        args.downstream_corpus_root_dir,
+        args.limit,
+        seed,
+        args.train_limit,
+        args.validation_size,
+        args.select_on_test,
+    )
     splits = encode_splits(raw, tokenizer, spec, args.max_seq_length, args.truncation, args.progress)
     train_ds, eval_ds = splits['train'], splits['eval']
-    eval_ds = eval_ds.select(np.argsort(eval_ds['length'][:], kind='stable'))   # length order: little padding in evaluation
+    eval_ds = eval_ds.select(
+        np.argsort(eval_ds['length'][:], kind='stable')
+    )  # length order: little padding in evaluation
     out.mkdir(parents=True, exist_ok=True)
     (out/'train_args.json').write_text(json.dumps(dataclasses.asdict(args), ensure_ascii=False, indent=1))
     ckpt_dir = out/'checkpoints'
     if not args.resume and ckpt_dir.exists(): shutil.rmtree(ckpt_dir)
     last = last_complete_checkpoint(ckpt_dir)
-    collator = (DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if device.type == 'cuda' else None) if args.dynamic_padding
-                else DataCollatorWithPadding(tokenizer, padding='max_length', max_length=args.max_seq_length))
+    collator = (
+        DataCollatorWithPadding(tokenizer, pad_to_multiple_of=8 if device.type == 'cuda' else None)
+        if args.dynamic_padding
+        else DataCollatorWithPadding(tokenizer, padding='max_length', max_length=args.max_seq_length)
+    )
     timer = EpochTimer()
-    trainer = ClassificationTrainer(model=model, args=training_arguments(args, ckpt_dir, len(train_ds), device),
-                                    train_dataset=train_ds, eval_dataset=eval_ds, processing_class=tokenizer, data_collator=collator,
-                                    compute_metrics=classification_metrics, callbacks=[timer],
-                                    train_lengths=train_ds['length'][:] if args.group_by_length else None)
+    trainer = ClassificationTrainer(
+        model=model,
+        args=training_arguments(args, ckpt_dir, len(train_ds), device),
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        processing_class=tokenizer,
+        data_collator=collator,
+        compute_metrics=classification_metrics,
+        callbacks=[timer],
+        train_lengths=train_ds['length'][:] if args.group_by_length else None,
+    )
     quiet_unless(trainer, args.progress)
     result = trainer.train(resume_from_checkpoint=last)
     pred = trainer.predict(eval_ds, metric_key_prefix='eval')
     counts, world = trainer.counts, trainer.args.world_size   # counts are per process; DDP shards batches evenly
-    metrics = dict(task=spec.name, model=str(args.pretrained_model_name), seed=seed, device=device_report(device), world_size=world,
-                   train_examples=len(train_ds), eval_examples=len(eval_ds), global_step=trainer.state.global_step,
-                   train_loss=result.training_loss, **{k: pred.metrics[k] for k in ('eval_loss', 'eval_accuracy', 'eval_f1')},
-                   train_seconds=timer.seconds, samples_per_second=counts['samples'] * world / timer.seconds if timer.seconds else None,
-                   pad_fraction=1 - counts['tokens'] / counts['padded_tokens'] if counts['padded_tokens'] else None,
-                   trainable_params=trainable, total_params=total, best_checkpoint=trainer.state.best_model_checkpoint, resumed_from=last,
-                   selected_on='test' if args.select_on_test and spec.eval_split is None else 'validation')
+    metrics = dict(
+        task=spec.name,
+        model=str(args.pretrained_model_name),
+        seed=seed,
+        device=device_report(device),
+        world_size=world,
+        train_examples=len(train_ds),
+        eval_examples=len(eval_ds),
+        global_step=trainer.state.global_step,
+        train_loss=result.training_loss,
+        **{k: pred.metrics[k] for k in ('eval_loss', 'eval_accuracy', 'eval_f1')},
+        train_seconds=timer.seconds,
+        samples_per_second=counts['samples'] * world / timer.seconds if timer.seconds else None,
+        pad_fraction=1 - counts['tokens'] / counts['padded_tokens'] if counts['padded_tokens'] else None,
+        trainable_params=trainable,
+        total_params=total,
+        best_checkpoint=trainer.state.best_model_checkpoint,
+        resumed_from=last,
+        selected_on='test' if args.select_on_test and spec.eval_split is None else 'validation'
+    )
     if 'test' in splits:
         pred = trainer.predict(splits['test'], metric_key_prefix='test')
-        metrics.update(test_examples=len(splits['test']), **{k: pred.metrics[k] for k in ('test_loss', 'test_accuracy', 'test_f1')})
+        metrics.update(
+            test_examples=len(splits['test']), **{k: pred.metrics[k] for k in ('test_loss', 'test_accuracy', 'test_f1')}
+        )
     cm = confusion_matrix(pred.label_ids, pred.predictions.argmax(-1), labels=range(len(spec.label_names)))
-    metrics.update(label_names=list(spec.label_names), confusion_matrix=cm.tolist(), confusion_matrix_split=_evaluation_role(splits),
-                   model_dir=str(out))
+    metrics.update(
+        label_names=list(spec.label_names),
+        confusion_matrix=cm.tolist(),
+        confusion_matrix_split=_evaluation_role(splits),
+        model_dir=str(out),
+    )
     tokenizer.model_max_length = args.max_seq_length   # the saved tokenizer truncates as in training
     with save_on_main_process(trainer, out, 'finetune') as tmp:   # under torchrun only the first process writes
         if tmp is not None:
             _write_outputs(tmp, trainer, args, metrics, cm, spec)
-            if ckpt_dir.exists(): ckpt_dir.rename(tmp/'checkpoints')   # last: the checkpoints move with the finished model
+            if ckpt_dir.exists():
+                ckpt_dir.rename(tmp / 'checkpoints')  # last: the checkpoints move with the finished model
     return dict(metrics, history=trainer.state.log_history)
 
 # %% ../nbs/02_transfer_learning.ipynb #c078
@@ -480,7 +626,7 @@ def load_classifier(model_dir:str|Path, # a fine-tuned model directory (or hub n
     return model.to(device or get_device()).eval(), tokenizer
 
 def _inputs(texts_or_pairs, is_pair):
-    "The inputs as a list, and whether they are pairs; BadInputError for a mix, an empty text or the wrong kind for the model."
+    "The inputs as a list, and whether they are pairs; BadInputError for a mix, an empty text or the wrong kind."
     items = [texts_or_pairs] if isinstance(texts_or_pairs, str) else list(texts_or_pairs)
     pairs = [isinstance(x, (tuple, list)) for x in items]
     if (any(pairs) and not all(pairs)) or any(p and len(x) != 2 for p, x in zip(pairs, items)):
@@ -505,7 +651,9 @@ def predict(model_dir, # a fine-tuned model directory, or a (model, tokenizer) p
     task = TASKS.get(getattr(model.config, 'finetuning_task', None))
     items, pair = _inputs(texts_or_pairs, task.is_pair if task else None)
     if not items: return []
-    max_len = min(tokenizer.model_max_length, getattr(model.config, 'max_position_embeddings', tokenizer.model_max_length))
+    max_len = min(
+        tokenizer.model_max_length, getattr(model.config, 'max_position_embeddings', tokenizer.model_max_length)
+    )
     enc = encode_texts(tokenizer, [list(c) for c in zip(*items)] if pair else [items], max_len,
                        getattr(model.config, 'pair_truncation', 'longest_first'))   # cut as in training
     names = [model.config.id2label[i] for i in range(model.config.num_labels)]
@@ -528,8 +676,11 @@ def misclassified(model_dir, # a fine-tuned model directory, or a (model, tokeni
     columns = [c for c in ('premise', 'hypothesis') if c in ds.column_names] or ['text']
     names = ds.features['label'].names
     inputs = list(zip(*[ds[c][:] for c in columns])) if len(columns) == 2 else ds['text'][:]
-    wrong = [dict({c: ds[i][c] for c in columns}, label=names[y], predicted=r['label'], score=r['score'])
-             for i, (y, r) in enumerate(zip(ds['label'][:], predict(loaded, inputs, batch_size))) if names[y] != r['label']]
+    wrong = [
+        dict({c: ds[i][c] for c in columns}, label=names[y], predicted=r['label'], score=r['score'])
+        for i, (y, r) in enumerate(zip(ds['label'][:], predict(loaded, inputs, batch_size)))
+        if names[y] != r['label']
+    ]
     return sorted(wrong, key=lambda w: -w['score'])[:n]
 
 # %% ../nbs/02_transfer_learning.ipynb #c101
@@ -545,26 +696,38 @@ def baseline_texts(ds:datasets.Dataset, # a split from load_task_splits
 def _scores(model, texts, labels, prefix)->dict:
     "Accuracy and macro F1 of a fitted scikit-learn pipeline, named like the engine's metrics."
     pred = model.predict(texts)
-    return {f'{prefix}_accuracy': float(accuracy_score(labels, pred)), f'{prefix}_f1': float(f1_score(labels, pred, average='macro'))}
+    return {
+        f'{prefix}_accuracy': float(accuracy_score(labels, pred)),
+        f'{prefix}_f1': float(f1_score(labels, pred, average='macro')),
+    }
 
-def tfidf_baseline(args:ClassificationTrainArguments # the same arguments as `finetune` (task, root, limits, seed, protocol)
+def tfidf_baseline(args:ClassificationTrainArguments # the arguments of `finetune`: task, root, limits, seed, protocol
                   )->dict:
     "TF-IDF character 1-3-grams + logistic regression on the engine's splits; metrics named as `finetune`'s."
     check_fields(args)
     spec, start = get_task(args.downstream_corpus_name), time.perf_counter()
     seed = 7 if args.seed is None else args.seed
-    splits = load_task_splits(spec, args.downstream_corpus_root_dir, args.limit, seed, args.train_limit, args.validation_size,
-                              args.select_on_test)
+    splits = load_task_splits(
+        spec,
+        args.downstream_corpus_root_dir,
+        args.limit,
+        seed,
+        args.train_limit,
+        args.validation_size,
+        args.select_on_test,
+    )
     texts = {role: baseline_texts(ds, spec) for role, ds in splits.items()}
     labels = {role: ds['label'][:] for role, ds in splits.items()}
     def fit(c): return make_pipeline(TfidfVectorizer(analyzer='char_wb', ngram_range=(1, 3), sublinear_tf=True),
                                       LogisticRegression(C=c, max_iter=2000)).fit(texts['train'], labels['train'])
-    if len(set(labels['train'])) < 2: raise BadInputError(f"{spec.name}: the training examples hold one label; expected at least two")
+    if len(set(labels['train'])) < 2:
+        raise BadInputError(f"{spec.name}: the training examples hold one label; expected at least two")
     fitted = {c: fit(c) for c in BASELINE_CS}
     best = max(BASELINE_CS, key=lambda c: _scores(fitted[c], texts['eval'], labels['eval'], 'eval')['eval_accuracy'])
     metrics = dict(task=spec.name, model='tfidf-char1-3+logreg', seed=seed, C=best, train_examples=len(texts['train']),
                    eval_examples=len(texts['eval']), **_scores(fitted[best], texts['eval'], labels['eval'], 'eval'))
-    if 'test' in splits: metrics.update(test_examples=len(texts['test']), **_scores(fitted[best], texts['test'], labels['test'], 'test'))
+    if 'test' in splits:
+        metrics.update(test_examples=len(texts['test']), **_scores(fitted[best], texts['test'], labels['test'], 'test'))
     return dict(metrics, train_seconds=time.perf_counter() - start)
 
 # %% ../nbs/02_transfer_learning.ipynb #c090
@@ -573,28 +736,58 @@ PAIR_SEPARATOR = '|||'
 def format_metrics(metrics:dict # the result of finetune or tfidf_baseline
                   )->str:
     "A short report of a fine-tuning run: the scalar metrics, one per line."
-    keys = [k for k in ('task', 'model', 'device', 'seed', 'train_examples', 'eval_examples', 'test_examples', 'global_step',
-                        'train_loss', 'eval_loss', 'eval_accuracy', 'eval_f1', 'test_loss', 'test_accuracy', 'test_f1', 'train_seconds',
-                        'samples_per_second', 'pad_fraction', 'trainable_params', 'model_dir') if metrics.get(k) is not None]
-    return '\n'.join(f"{k:>18}: {metrics[k]:.4f}" if isinstance(metrics[k], float) else f"{k:>18}: {metrics[k]}" for k in keys)
+    keys = [
+        k
+        for k in (
+            'task',
+            'model',
+            'device',
+            'seed',
+            'train_examples',
+            'eval_examples',
+            'test_examples',
+            'global_step',
+            'train_loss',
+            'eval_loss',
+            'eval_accuracy',
+            'eval_f1',
+            'test_loss',
+            'test_accuracy',
+            'test_f1',
+            'train_seconds',
+            'samples_per_second',
+            'pad_fraction',
+            'trainable_params',
+            'model_dir',
+        )
+        if metrics.get(k) is not None
+    ]
+    return '\n'.join(
+        f"{k:>18}: {metrics[k]:.4f}" if isinstance(metrics[k], float) else f"{k:>18}: {metrics[k]}" for k in keys
+    )
 
 def parse_input(line:str, # one input as typed: a text, or 'premise ||| hypothesis'
                 where:str='input' # where it came from, for the error message (e.g. 'file.txt:3')
                )->str|tuple:
-    "A command-line input: 'premise ||| hypothesis' as a pair, anything else as one text; more than one separator is an error."
+    "A command-line input: 'premise ||| hypothesis' as a pair, anything else as one text; two separators are an error."
     parts = [s.strip() for s in line.split(PAIR_SEPARATOR)]
     if len(parts) > 2:
-        raise BadInputError(f"{where}: {len(parts) - 1} '{PAIR_SEPARATOR}' separators; expected a text or 'premise {PAIR_SEPARATOR} hypothesis'")
+        raise BadInputError(
+            f"{where}: {len(parts) - 1} '{PAIR_SEPARATOR}' separators; "
+            f"expected a text or 'premise {PAIR_SEPARATOR} hypothesis'"
+        )
     return tuple(parts) if len(parts) == 2 else line
 
 def read_inputs(path:str|Path # UTF-8 text, one input per line ('premise ||| hypothesis' for a pair)
                )->list[tuple]:
-    "(line as written, parsed input) for every line of an input file; a bad file or line raises BadInputError naming file:line."
+    "(line as written, parsed input) for every line of an input file; a bad file or line: BadInputError with file:line."
     if Path(path).is_dir(): raise BadInputError(f"{path}: expected an input file, found a directory")
-    if not Path(path).is_file(): raise BadInputError(f"{path}: no such input file; expected UTF-8 text, one input per line")
+    if not Path(path).is_file():
+        raise BadInputError(f"{path}: no such input file; expected UTF-8 text, one input per line")
     inputs = []
     for i, line in data.read_lines(path):
-        if not line.strip(): raise BadInputError(f"{path}:{i}: blank line; expected one text (or 'premise ||| hypothesis') per line")
+        if not line.strip():
+            raise BadInputError(f"{path}:{i}: blank line; expected one text (or 'premise ||| hypothesis') per line")
         inputs.append((line, parse_input(line, f"{path}:{i}")))
     if not inputs: raise BadInputError(f"{path}: the file is empty; expected one input per line")
     return inputs
@@ -605,7 +798,9 @@ CLI_DEFAULTS = dict(seed=7, cpu_workers=0)   # the command line is reproducible 
 
 def _cli_arguments(a:argparse.Namespace)->ClassificationTrainArguments:
     "The fine-tuning arguments of a parsed `finetune`/`baseline` command line."
-    return dataclass_from_options(ClassificationTrainArguments, a, downstream_task_name=get_task(a.downstream_corpus_name).kind)
+    return dataclass_from_options(
+        ClassificationTrainArguments, a, downstream_task_name=get_task(a.downstream_corpus_name).kind
+    )
 
 def _run_finetune(a:argparse.Namespace)->int:
     "`bertcourse finetune`: fine-tune and print the final metrics."
@@ -619,30 +814,51 @@ def _run_baseline(a:argparse.Namespace)->int:
     return 0
 
 def _run_predict(a:argparse.Namespace)->int:
-    "`bertcourse predict`: for every text or 'premise ||| hypothesis' pair, print label, score and input (or one JSON line)."
+    "`bertcourse predict`: label, score and input (or one JSON line) for every text or 'premise ||| hypothesis' pair."
     if a.batch_size <= 0: raise BadInputError(f"batch_size={a.batch_size}: expected a positive number")
-    inputs = [(t, parse_input(t, f"input {k}")) for k, t in enumerate(a.texts, 1)] + (read_inputs(a.input) if a.input else [])
+    inputs = [(t, parse_input(t, f"input {k}")) for k, t in enumerate(a.texts, 1)] + (
+        read_inputs(a.input) if a.input else []
+    )
     if not inputs: raise BadInputError("no inputs: give texts as arguments or a file with --input")
     for (line, _), r in zip(inputs, predict(a.model, [x for _, x in inputs], a.batch_size)):
-        print(json.dumps(dict(input=line, **r), ensure_ascii=False) if a.json else f"{r['label']}\t{r['score']:.4f}\t{line}")
+        print(
+            json.dumps(dict(input=line, **r), ensure_ascii=False)
+            if a.json
+            else f"{r['label']}\t{r['score']:.4f}\t{line}"
+        )
     return 0
 
 def add_cli(subparsers):
-    "Add `bertcourse finetune`, `bertcourse baseline` and `bertcourse predict`, their options made from the arguments dataclass."
-    p = subparsers.add_parser('finetune', help='fine-tune a model on nsmc, kornli or klue-nli',
-                              description='Fine-tune a pretrained (or freshly initialised) BERT and print the final metrics.')
-    add_dataclass_options(p, ClassificationTrainArguments, CLI_REQUIRED, CLI_DEFAULTS, dict(downstream_corpus_name=list(TASKS)))
+    "Add `bertcourse finetune`, `baseline` and `predict`; their options are made from the arguments dataclass."
+    p = subparsers.add_parser(
+        'finetune',
+        help='fine-tune a model on nsmc, kornli or klue-nli',
+        description='Fine-tune a pretrained (or freshly initialised) BERT and print the final metrics.',
+    )
+    add_dataclass_options(
+        p, ClassificationTrainArguments, CLI_REQUIRED, CLI_DEFAULTS, dict(downstream_corpus_name=list(TASKS))
+    )
     p.set_defaults(run=_run_finetune)
-    b = subparsers.add_parser('baseline', help='TF-IDF + logistic regression on the same splits as finetune',
-                              description='Train the classical baseline on the splits finetune would use and print its metrics.')
-    add_dataclass_options(b, ClassificationTrainArguments, CLI_REQUIRED[1:3], CLI_DEFAULTS, dict(downstream_corpus_name=list(TASKS)))
+    b = subparsers.add_parser(
+        'baseline',
+        help='TF-IDF + logistic regression on the same splits as finetune',
+        description='Train the classical baseline on the splits finetune would use and print its metrics.',
+    )
+    add_dataclass_options(
+        b, ClassificationTrainArguments, CLI_REQUIRED[1:3], CLI_DEFAULTS, dict(downstream_corpus_name=list(TASKS))
+    )
     b.add_argument('--json', action='store_true', help='print the metrics as one JSON object')
     b.set_defaults(run=_run_baseline)
-    q = subparsers.add_parser('predict', help='classify texts with a fine-tuned model',
-                              description='Print label, probability and input for each text (a pair as "premise ||| hypothesis").')
+    q = subparsers.add_parser(
+        'predict',
+        help='classify texts with a fine-tuned model',
+        description='Print label, probability and input for each text (a pair as "premise ||| hypothesis").',
+    )
     q.add_argument('--model', required=True, help='fine-tuned model directory')
     q.add_argument('texts', nargs='*', help='texts to classify; a pair as "premise ||| hypothesis"')
-    q.add_argument('--input', help='a UTF-8 file with one text (or "premise ||| hypothesis") per line, classified after the TEXTS')
+    q.add_argument(
+        '--input', help='a UTF-8 file with one text (or "premise ||| hypothesis") per line, classified after the TEXTS'
+    )
     q.add_argument('--json', action='store_true', help='print one JSON object per input: input, label, score, probs')
     q.add_argument('--batch-size', type=int, default=64, help='inputs per forward pass')
     q.set_defaults(run=_run_predict)
