@@ -22,13 +22,14 @@ def work(tmp_path_factory)->Path:
     return w
 
 def test_data_writes_reads_back_and_never_overwrites(work):
-    train = work/'corpora'/'nsmc'/'ratings_train.txt'
+    train = work/'mixed'/'nsmc'/'ratings_train.txt'   # a root of its own: the shared corpora stay whole for later tests
+    train.parent.mkdir(parents=True)
     real = 'id\tdocument\tlabel\n1\t진짜 리뷰는 그대로 남아야 한다\t1\n'
     train.write_text(real, encoding='utf-8')
-    out = bertcourse('data', '--root', 'corpora', '--size', 'tiny', cwd=work).stdout
+    out = bertcourse('data', '--root', 'mixed', '--size', 'tiny', cwd=work).stdout
     assert train.read_text(encoding='utf-8') == real
     assert 'nsmc train: 1 records' in out
-    check = bertcourse('data', '--root', 'corpora', '--check', cwd=work).stdout
+    check = bertcourse('data', '--root', 'mixed', '--check', cwd=work).stdout
     assert 'kornli train' in check and 'unknown label' in check
 
 def test_data_check_names_every_missing_file(tmp_path):
