@@ -101,16 +101,22 @@ def load_tokenizer(name:str|Path, # a local model directory or a hub name
 
 # %% ../nbs/04_pretraining.ipynb #c009
 PRESETS = {   # Turc et al. 2019 sizes; max_position_embeddings is an upper bound, capped by the tokenizer
-    'tiny':  dict(num_hidden_layers=2,  hidden_size=128, num_attention_heads=2,  intermediate_size=512,  max_position_embeddings=128),
-    'mini':  dict(num_hidden_layers=4,  hidden_size=256, num_attention_heads=4,  intermediate_size=1024, max_position_embeddings=512),
-    'small': dict(num_hidden_layers=4,  hidden_size=512, num_attention_heads=8,  intermediate_size=2048, max_position_embeddings=512),
-    'base':  dict(num_hidden_layers=12, hidden_size=768, num_attention_heads=12, intermediate_size=3072, max_position_embeddings=512),
+    'tiny':  dict(num_hidden_layers=2,  hidden_size=128, num_attention_heads=2,  intermediate_size=512,
+                  max_position_embeddings=128),
+    'mini':  dict(num_hidden_layers=4,  hidden_size=256, num_attention_heads=4,  intermediate_size=1024,
+                  max_position_embeddings=512),
+    'small': dict(num_hidden_layers=4,  hidden_size=512, num_attention_heads=8,  intermediate_size=2048,
+                  max_position_embeddings=512),
+    'base':  dict(num_hidden_layers=12, hidden_size=768, num_attention_heads=12, intermediate_size=3072,
+                  max_position_embeddings=512),
 }
 
 def _check_special_tokens(tokenizer):
     "Raise unless `tokenizer` has the four special tokens BERT pretraining needs."
-    missing = [name for name in ('pad_token', 'cls_token', 'sep_token', 'mask_token') if getattr(tokenizer, name) is None]
-    if missing: raise BadInputError(f"tokenizer {tokenizer.name_or_path!r}: expected BERT special tokens, missing {', '.join(missing)}")
+    missing = [name for name in ('pad_token', 'cls_token', 'sep_token', 'mask_token')
+               if getattr(tokenizer, name) is None]
+    if missing: raise BadInputError(f"tokenizer {tokenizer.name_or_path!r}: expected BERT special tokens, "
+                                    f"missing {', '.join(missing)}")
 
 def bert_config(tokenizer:PreTrainedTokenizerBase, # the tokenizer the model will read
                 preset:str='tiny', # a key of PRESETS
@@ -142,7 +148,7 @@ def longest_first_lengths(len_a:int, # tokens in the first sequence (A, premise)
                           len_b:int, # tokens in the second sequence (B, hypothesis)
                           budget:int # tokens the two may keep together (max length minus special tokens)
                          )->tuple[int, int]:
-    "Tokens BERT's longest-first rule keeps of each side: cut the longer side one token at a time, ties from the second."
+    "Tokens BERT's longest-first rule keeps of each side: cut the longer side a token at a time, ties from the second."
     check_pair_lengths(len_a, len_b, budget)
     if len_a + len_b <= budget: return len_a, len_b
     if len_a < len_b and 2*len_a <= budget: return len_a, budget - len_a   # only the longer side is cut
