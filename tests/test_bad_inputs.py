@@ -106,7 +106,7 @@ CASES = [
     Case('data-file-is-a-directory', ['data', '--root', 'corpora', '--check'], ('ratings_train.txt', 'expected a file, found a directory'),
          setup=directory_at('corpora/nsmc/ratings_train.txt')),
     Case('finetune-corpus-file-is-a-directory', FT, ('ratings_train.txt', 'expected a file, found a directory'),
-         setup=directory_at('corpora/nsmc/ratings_train.txt')),
+         setup=directory_at('corpora/nsmc/ratings_train.txt'), lead=True),   # the message is right; 02 loads the model (stderr noise) first
     # an output directory that holds anything but an earlier artefact of the same kind is never replaced
     Case('tokenizer-out-holds-other-files', with_(TOK, ('--out', 'm')), ('m', 'precious.txt'), setup=other_files_in('m')),
     Case('pretrain-out-holds-other-files', with_(PRE, ('--out', 'm')), ('m', 'precious.txt'), setup=other_files_in('m')),
