@@ -424,10 +424,10 @@ def pretrain(args:PretrainingArguments, # what to pretrain on what, and how
     "Pretrain a BERT as `args` say, save model and tokenizer to `args.out_dir`, resuming if it can; return a summary."
     out = check_pretraining_arguments(args)
     set_seed(args.seed)
+    corpus = read_pretraining_corpus(args.corpus_files)   # a bad corpus stops the run before a model is loaded
+    if corpus.problems: log.warning(corpus.summary())
     tokenizer = load_tokenizer(args.tokenizer_dir)
     model = _pretraining_model(args, tokenizer)
-    corpus = read_pretraining_corpus(args.corpus_files)
-    if corpus.problems: log.warning(corpus.summary())
     ds = build_pretraining_dataset(corpus, tokenizer, args.objective, args.max_seq_length, seed=args.seed,
                                    cache_dir=args.cache_dir or default_cache_dir())
     train_ds, eval_ds = split_by_document(ds, args.eval_fraction, args.seed)

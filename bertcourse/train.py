@@ -523,9 +523,6 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     device = get_device()
     log.info("fine-tuning %s on %s (%s), %s", args.pretrained_model_name, spec.name, spec.kind, device_report(device))
     set_seed(seed)
-    tokenizer = load_tokenizer(args.pretrained_model_name, args.force_download)
-    model = load_model(args, spec, tokenizer)
-    trainable, total = freeze_encoder(model) if args.freeze_encoder else count_parameters(model)
     raw = load_task_splits(
         spec,
         args.downstream_corpus_root_dir,
@@ -534,7 +531,10 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
         args.train_limit,
         args.validation_size,
         args.select_on_test,
-    )
+    )   # bad corpus files stop the run before a model is loaded
+    tokenizer = load_tokenizer(args.pretrained_model_name, args.force_download)
+    model = load_model(args, spec, tokenizer)
+    trainable, total = freeze_encoder(model) if args.freeze_encoder else count_parameters(model)
     splits = encode_splits(raw, tokenizer, spec, args.max_seq_length, args.truncation, args.progress)
     train_ds, eval_ds = splits['train'], splits['eval']
     eval_ds = eval_ds.select(
