@@ -15,7 +15,8 @@ from .core import BadInputError
 from . import course, pretraining, samples, serve, tokenizer, train
 
 # %% ../nbs/08_cli.ipynb #c006
-COMMAND_MODULES = (samples, tokenizer, pretraining, train, serve, course)  # chapter modules whose `add_cli` adds subcommands, in help order
+# chapter modules whose `add_cli` adds subcommands, in help order
+COMMAND_MODULES = (samples, tokenizer, pretraining, train, serve, course)
 
 class OneLineParser(argparse.ArgumentParser):
     "An ArgumentParser whose usage errors are one line, like every other `bertcourse` error (exit code 2)."
@@ -24,7 +25,10 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser()->argparse.ArgumentParser:
     "The `bertcourse` argument parser with every chapter's subcommands."
-    parser = OneLineParser(prog='bertcourse', description='Korean BERT transfer-learning course: data, tokenizer, pretraining, fine-tuning.')
+    parser = OneLineParser(
+        prog='bertcourse',
+        description='Korean BERT transfer-learning course: data, tokenizer, pretraining, fine-tuning.',
+    )
     subparsers = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
     for module in COMMAND_MODULES: module.add_cli(subparsers)
     return parser
@@ -33,7 +37,8 @@ PATH_ERRORS = (PermissionError, IsADirectoryError, NotADirectoryError, FileNotFo
 _WRITTEN = ('out', 'cache_dir')   # argument names of the directories a command writes
 
 def _given_strings(args:argparse.Namespace)->list[tuple]:
-    "(argument name, string) for every non-empty string the user gave, list items included; the written directories first."
+    """(argument name, string) for every non-empty string the user gave, list items included; the written directories
+    first."""
     given = [(name, item) for name, value in vars(args).items() if name not in ('command', 'run')
              for item in (value if isinstance(value, (list, tuple)) else [value]) if isinstance(item, str) and item]
     return sorted(given, key=lambda g: g[0] not in _WRITTEN)
@@ -41,14 +46,16 @@ def _given_strings(args:argparse.Namespace)->list[tuple]:
 def path_error_message(e:OSError, # the error a command raised
                        args:argparse.Namespace, # the parsed command line
                       )->str|None:
-    "A one-line message if `e` is a path error about a path the user gave (or one inside it, above it, or the staged copy of --out); None otherwise."
+    """A one-line message if `e` is a path error about a path the user gave (or one inside it, above it, or the staged
+    copy of --out); None otherwise."""
     if not isinstance(e, PATH_ERRORS): return None
     for filename in (e.filename, e.filename2):
         if not filename: continue
         failed = Path(os.path.abspath(filename))
         for name, value in _given_strings(args):
             given = Path(os.path.abspath(value))
-            staged = failed.parent == given.parent and failed.name.startswith(f'.{given.name}.')   # core.staged_dir's temporary sibling
+            # core.staged_dir's temporary sibling
+            staged = failed.parent == given.parent and failed.name.startswith(f'.{given.name}.')
             if failed == given or staged or given in failed.parents or failed in given.parents:
                 verb = 'write' if name in _WRITTEN or staged else 'use'
                 where = '' if failed == given or staged else f" ({filename})"
@@ -57,11 +64,14 @@ def path_error_message(e:OSError, # the error a command raised
 
 def main(argv:list|None=None # arguments (default: sys.argv[1:])
         )->int:
-    "Run one `bertcourse` subcommand and return its exit code: 2 for bad input or an unusable path, 130 when interrupted."
+    """Run one `bertcourse` subcommand and return its exit code: 2 for bad input or an unusable path, 130 when
+    interrupted."""
     args = build_parser().parse_args(argv)
     rank = int(os.environ.get('RANK', '0'))   # set by torchrun and accelerate launch; only process 0 prints its report
     try:
-        with open(os.devnull, 'w') if rank else contextlib.nullcontext(sys.stdout) as out, contextlib.redirect_stdout(out):
+        with open(os.devnull, 'w') if rank else contextlib.nullcontext(sys.stdout) as out, contextlib.redirect_stdout(
+            out
+        ):
             return args.run(args) or 0
     except BadInputError as e:
         print(f"bertcourse {args.command}: error: {e}", file=sys.stderr)
@@ -70,9 +80,11 @@ def main(argv:list|None=None # arguments (default: sys.argv[1:])
         print(f"bertcourse {args.command}: interrupted", file=sys.stderr)
         return 130
     except OSError as e:
-        if (message := path_error_message(e, args)) is None: raise   # not about the user's paths: a bug, keep the traceback
+        # not about the user's paths: a bug, keep the traceback
+        if (message := path_error_message(e, args)) is None: raise
         print(f"bertcourse {args.command}: error: {message}", file=sys.stderr)
         return 2
     finally:   # a DDP worker that exits with its process group alive can abort in its C++ teardown
-        if torch.distributed.is_available() and torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
+        if torch.distributed.is_available() and torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()
 

@@ -93,7 +93,8 @@ def check_output_dir(out:str|Path, # the directory an artefact will be written t
     out = Path(out)
     if out.exists() and not out.is_dir(): raise BadInputError(f"{out}: expected a directory, found a file")
     parent = next((p for p in out.absolute().parents if p.exists()), None)   # where the directory would be made
-    if parent is not None and not parent.is_dir(): raise BadInputError(f"{out}: {parent} is a file; expected a directory")
+    if parent is not None and not parent.is_dir():
+        raise BadInputError(f"{out}: {parent} is a file; expected a directory")
     if parent is not None and not out.exists() and not os.access(parent, os.W_OK):
         raise BadInputError(f"cannot write {out}: {parent} is not writable")
     if not out.is_dir(): return out

@@ -33,7 +33,8 @@ WIKITEXT_LAYOUT = {   # Korpora's wikitext pretraining corpora, where Korpora.fe
     'kowikitext': {s: [f'kowikitext/kowikitext_20200920.{s}'] for s in ('train', 'dev', 'test')},
     'namuwikitext': {s: [f'namuwikitext/namuwikitext_20200302.{s}'] for s in ('train', 'dev', 'test')},
 }
-FETCHABLE = ('nsmc', 'kornli', *WIKITEXT_LAYOUT)   # what `fetch` (and `bertcourse data --fetch`) downloads through Korpora
+# what `fetch` (and `bertcourse data --fetch`) downloads through Korpora
+FETCHABLE = ('nsmc', 'kornli', *WIKITEXT_LAYOUT)
 _LAYOUTS = {**LAYOUT, **WIKITEXT_LAYOUT}
 _SPLIT_ALIASES = {'validation': 'dev', 'val': 'dev', 'valid': 'dev'}
 
@@ -83,7 +84,8 @@ class Document:
 
 @dataclass
 class Problem:
-    "A skipped line (or, in `Corpus.notes`, a remark about a line that was read): which file, which line (1-based) and why."
+    """A skipped line (or, in `Corpus.notes`, a remark about a line that was read): which file, which line (1-based) and
+    why."""
     path: str
     line: int
     reason: str
@@ -104,11 +106,13 @@ class Corpus(collections.abc.Sequence):
                  paths:list=(), record_type:type=Document, notes:list=()):
         self.name, self.split, self.records, self.problems = name, split, list(records), list(problems)
         self.label_names, self.paths, self.record_type = label_names, [Path(p) for p in paths], record_type
-        self.notes = list(notes)   # remarks about lines that were read all the same (a missing header, reordered columns)
+        # remarks about lines that were read all the same (a missing header, reordered columns)
+        self.notes = list(notes)
     def __len__(self): return len(self.records)
     def __getitem__(self, i): return self.records[i]
     def __iter__(self): return iter(self.records)
-    def __repr__(self): return f"Corpus({self.name!r}, {self.split!r}, {len(self)} records, {len(self.problems)} problems)"
+    def __repr__(self):
+        return f"Corpus({self.name!r}, {self.split!r}, {len(self)} records, {len(self.problems)} problems)"
 
     def label_counts(self)->dict[str, int]:
         "How many records carry each label name (zeros included); empty for unlabelled corpora."
@@ -135,60 +139,99 @@ class Corpus(collections.abc.Sequence):
         lines = [head + f"; {len(self.problems)} skipped ({kinds})"]
         for path in dict.fromkeys(p.path for p in self.problems):
             mine = [p for p in self.problems if p.path == path]
-            lines += [f"  {p}" for p in mine[:show]] + ([f"  ... and {len(mine)-show} more in {path}"] if len(mine) > show else [])
+            lines += [f"  {p}" for p in mine[:show]] + (
+                [f"  ... and {len(mine)-show} more in {path}"] if len(mine) > show else []
+            )
         return '\n'.join(lines + notes)
 
     def to_dataset(self)->Dataset:
         "The records as a `datasets.Dataset` (labels as a ClassLabel column)."
         rs = self.records
         if self.record_type is Review:
-            return Dataset.from_dict({'id': [r.id for r in rs], 'text': [r.document for r in rs], 'label': [r.label for r in rs]},
-                features=Features({'id': Value('string'), 'text': Value('string'), 'label': ClassLabel(names=list(NSMC_LABELS))}))
+            return Dataset.from_dict(
+                {'id': [r.id for r in rs], 'text': [r.document for r in rs], 'label': [r.label for r in rs]},
+                features=Features(
+                    {'id': Value('string'), 'text': Value('string'), 'label': ClassLabel(names=list(NSMC_LABELS))}
+                ),
+            )
         if self.record_type is Pair:
-            return Dataset.from_dict({'premise': [r.premise for r in rs], 'hypothesis': [r.hypothesis for r in rs],
-                                      'label': [NLI_LABELS.index(r.label) for r in rs]},
-                features=Features({'premise': Value('string'), 'hypothesis': Value('string'), 'label': ClassLabel(names=list(NLI_LABELS))}))
-        return Dataset.from_dict({'sentences': [d.sentences for d in rs]}, features=Features({'sentences': Sequence(Value('string'))}))
+            return Dataset.from_dict(
+                {
+                    'premise': [r.premise for r in rs],
+                    'hypothesis': [r.hypothesis for r in rs],
+                    'label': [NLI_LABELS.index(r.label) for r in rs],
+                },
+                features=Features(
+                    {
+                        'premise': Value('string'),
+                        'hypothesis': Value('string'),
+                        'label': ClassLabel(names=list(NLI_LABELS)),
+                    }
+                ),
+            )
+        return Dataset.from_dict(
+            {'sentences': [d.sentences for d in rs]}, features=Features({'sentences': Sequence(Value('string'))})
+        )
 
 # %% ../nbs/01_data.ipynb #c016
 def read_lines(path:str|Path, # a text file, read as UTF-8
-               problems:list|None=None, # collect a Problem here for each line that is not UTF-8; None: raise BadInputError
+               problems:list|None=None, # collect a Problem per line that is not UTF-8; None: raise BadInputError
               ):
-    "Yield (line number, text) for each line of `path`, split at \\n only, without BOM or line end; a non-UTF-8 line is reported, never dropped silently."
+    """Yield (line number, text) for each line of `path`, split at \\n only, without BOM or line end; a non-UTF-8 line
+    is reported, never dropped silently."""
     with open(path, 'rb') as f:
         for i, raw in enumerate(f, 1):
             try: text = raw.decode('utf-8')
             except UnicodeDecodeError as e:
-                _report(problems, path, i, f"bad byte: 0x{raw[e.start]:02x} at byte {e.start+1} of the line; expected UTF-8 text")
+                _report(
+                    problems,
+                    path,
+                    i,
+                    f"bad byte: 0x{raw[e.start]:02x} at byte {e.start+1} of the line; expected UTF-8 text",
+                )
                 continue
             yield i, (text.removeprefix('\ufeff') if i == 1 else text).rstrip('\r\n')
 
 def _header_order(cols:list, header:tuple)->list[int]|None:
-    "Where each column of `header` is in a first line `cols` that names the same columns in any order; None if it does not."
+    """Where each column of `header` is in a first line `cols` that names the same columns in any order; None if it does
+    not."""
     return [cols.index(h) for h in header] if sorted(cols) == sorted(header) else None
 
 _COLUMN_NAME = re.compile(r'[A-Za-z_][A-Za-z0-9_.-]*')
 
 def _read_tsv(path:Path, header:tuple, parse, problems:list|None, notes:list)->list:
-    "Records of a headed tab-separated file, columns read by their header names; `parse(*columns)` returns a record or the reason it is not one."
+    """Records of a headed tab-separated file, columns read by their header names; `parse(*columns)` returns a record or
+    the reason it is not one."""
     want = '\t'.join(header)
     if path.stat().st_size == 0:
         _report(problems, path, 1, f"empty file: expected the header {want!r} and data lines"); return []
     order = list(range(len(header)))
     def row(cols):
-        if len(cols) != len(header): return f"wrong column count: expected {len(header)} tab-separated columns, found {len(cols)}"
+        if len(cols) != len(header):
+            return f"wrong column count: expected {len(header)} tab-separated columns, found {len(cols)}"
         return parse(*(cols[k] for k in order))
     records = []
     for i, text in read_lines(path, problems):
         cols = text.split('\t')
         if i == 1 and (named := _header_order(cols, header)) is not None:
-            if named != order: notes.append(Problem(str(path), 1, f"reordered columns: the header is {text!r}; columns are read by name"))
+            if named != order:
+                notes.append(
+                    Problem(str(path), 1, f"reordered columns: the header is {text!r}; columns are read by name")
+                )
             order = named; continue
         record = row(cols)
-        if i == 1 and isinstance(record, str) and all(_COLUMN_NAME.fullmatch(c) for c in cols):   # a header naming other columns
-            _report(problems, path, 1, f"wrong header: expected {want!r} (the columns in any order), found {text[:80]!r}; "
-                                       "the file was not read"); return []
-        if i == 1: notes.append(Problem(str(path), 1, f"missing header: expected {want!r}; the first line was read as data"))
+        # a header naming other columns
+        if i == 1 and isinstance(record, str) and all(_COLUMN_NAME.fullmatch(c) for c in cols):
+            _report(
+                problems,
+                path,
+                1,
+                f"wrong header: expected {want!r} (the columns in any order), found {text[:80]!r}; "
+                "the file was not read",
+            )
+            return []
+        if i == 1:
+            notes.append(Problem(str(path), 1, f"missing header: expected {want!r}; the first line was read as data"))
         if isinstance(record, str): _report(problems, path, i, record)
         else: records.append(record)
     return records
@@ -217,21 +260,25 @@ def _pair(premise:str, hypothesis:str, label:str)->Pair|str:
 # %% ../nbs/01_data.ipynb #c022
 _HOW_TO_GET = {
     'nsmc': "write the sample with `bertcourse data --root {root}`, or fetch the real corpus with "
-            "`bertcourse data --root {root} --fetch nsmc` (Korpora.fetch('nsmc', root_dir='{root}'))",
+    "`bertcourse data --root {root} --fetch nsmc` (Korpora.fetch('nsmc', root_dir='{root}'))",
     'kornli': "write the sample with `bertcourse data --root {root}`, or fetch the real corpus with "
-              "`bertcourse data --root {root} --fetch kornli` (Korpora.fetch('kornli', root_dir='{root}'))",
+    "`bertcourse data --root {root} --fetch kornli` (Korpora.fetch('kornli', root_dir='{root}'))",
     'klue-nli': "write the sample with `bertcourse data --root {root}`, or download klue-nli-v1.1_train.json and "
-                "klue-nli-v1.1_dev.json from the KLUE benchmark (https://github.com/KLUE-benchmark/KLUE, "
-                "klue_benchmark/klue-nli-v1.1) into {root}/klue-nli/",
-    **{name: f"fetch it with `bertcourse data --root {{root}} --fetch {name}` (Korpora.fetch('{name}', root_dir='{{root}}'))"
-       for name in WIKITEXT_LAYOUT},
+    "klue-nli-v1.1_dev.json from the KLUE benchmark (https://github.com/KLUE-benchmark/KLUE, "
+    "klue_benchmark/klue-nli-v1.1) into {root}/klue-nli/",
+    **{
+        name: f"fetch it with `bertcourse data --root {{root}} --fetch {name}` (Korpora.fetch('{name}', "
+              f"root_dir='{{root}}'))"
+        for name in WIKITEXT_LAYOUT
+    },
     'pretrain': "write the sample with `bertcourse data --root {root}`, or use your own text files "
-                "(one sentence per line, a blank line between documents)",
+    "(one sentence per line, a blank line between documents)",
 }
 
 def _refuse_directories(paths:list):
     "A BadInputError naming every directory in `paths`, which should all be files."
-    if dirs := [str(p) for p in paths if p.is_dir()]: raise BadInputError(f"{', '.join(dirs)}: expected a file, found a directory")
+    if dirs := [str(p) for p in paths if p.is_dir()]:
+        raise BadInputError(f"{', '.join(dirs)}: expected a file, found a directory")
 
 def _require(name:str, root:str|Path, split:str)->list[Path]:
     "The files of one split, or a BadInputError naming every expected path and how to obtain them."
@@ -239,13 +286,16 @@ def _require(name:str, root:str|Path, split:str)->list[Path]:
     _refuse_directories(paths)
     missing = [p for p in paths if not p.is_file()]
     if missing:
-        raise BadInputError(f"{name} {split}: missing {', '.join(map(str, missing))} (expected {', '.join(map(str, paths))}); "
-                            + _HOW_TO_GET[name].format(root=root))
+        raise BadInputError(
+            f"{name} {split}: missing {', '.join(map(str, missing))} (expected {', '.join(map(str, paths))}); "
+            + _HOW_TO_GET[name].format(root=root)
+        )
     return paths
 
 # %% ../nbs/01_data.ipynb #c025
 def _tsv_corpus(name, root, split, strict, header, parse, label_names, record_type)->Corpus:
-    "One split of a headed TSV corpus: every file of the split read with `_read_tsv`, problems counted (or raised when strict)."
+    """One split of a headed TSV corpus: every file of the split read with `_read_tsv`, problems counted (or raised when
+    strict)."""
     split = _check_split(name, split)
     paths, problems, notes = _require(name, root, split), None if strict else [], []
     records = [r for p in paths for r in _read_tsv(p, header, parse, problems, notes)]
@@ -270,10 +320,14 @@ _SPACE = re.compile(r'\s*')
 
 def _klue_record(obj)->Pair|str:
     "An NLI record from one KLUE-NLI json object, or the reason it is not one."
-    if not isinstance(obj, dict): return f"not a record: expected a JSON object with premise, hypothesis and gold_label, found {type(obj).__name__}"
+    if not isinstance(obj, dict):
+        return (
+            f"not a record: expected a JSON object with premise, hypothesis and gold_label, found {type(obj).__name__}"
+        )
     for key in ('premise', 'hypothesis', 'gold_label'):
         if key not in obj: return f"missing field: {key!r}"
-        if not isinstance(obj[key], str): return f"wrong field type: {key!r} should be a string, found {type(obj[key]).__name__}"
+        if not isinstance(obj[key], str):
+            return f"wrong field type: {key!r} should be a string, found {type(obj[key]).__name__}"
         bad = next((c for c in obj[key] if '\udc80' <= c <= '\udcff'), None)
         if bad: return f"bad byte: 0x{ord(bad) - 0xdc00:02x} in {key!r}; expected UTF-8 text"
     return _pair(obj['premise'], obj['hypothesis'], obj['gold_label'])
@@ -289,22 +343,33 @@ def _read_json_list(path:Path, problems:list|None)->list:
         return line
     decoder, records = json.JSONDecoder(), []
     pos = _SPACE.match(text).end()
-    if text[pos] != '[': _report(problems, path, line_at(pos), "invalid JSON: expected a list of records starting with '['"); return []
+    if text[pos] != '[':
+        _report(problems, path, line_at(pos), "invalid JSON: expected a list of records starting with '['")
+        return []
     pos = _SPACE.match(text, pos + 1).end()
     while pos < len(text) and text[pos] != ']':
         try: obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as e:
-            _report(problems, path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno}); the rest of the file is skipped"); return records
+            _report(
+                problems, path, e.lineno, f"invalid JSON: {e.msg} (column {e.colno}); the rest of the file is skipped"
+            )
+            return records
         record = _klue_record(obj)
         if isinstance(record, str): _report(problems, path, line_at(pos), record)
         else: records.append(record)
         pos = _SPACE.match(text, end).end()
         if text[pos:pos + 1] == ',': pos = _SPACE.match(text, pos + 1).end()
         elif text[pos:pos + 1] != ']':
-            _report(problems, path, line_at(pos), "invalid JSON: expected ',' or ']' after a record; the rest of the file is skipped")
+            _report(
+                problems,
+                path,
+                line_at(pos),
+                "invalid JSON: expected ',' or ']' after a record; the rest of the file is skipped",
+            )
             return records
     if pos >= len(text): _report(problems, path, line_at(pos), "invalid JSON: the list is not closed with ']'")
-    elif (after := _SPACE.match(text, pos + 1).end()) < len(text): _report(problems, path, line_at(after), "invalid JSON: extra data after the list")
+    elif (after := _SPACE.match(text, pos + 1).end()) < len(text):
+        _report(problems, path, line_at(after), "invalid JSON: extra data after the list")
     return records
 
 def read_klue_nli(root:str|Path, # corpus root holding klue-nli/klue-nli-v1.1_{train,dev}.json
@@ -319,17 +384,23 @@ def read_klue_nli(root:str|Path, # corpus root holding klue-nli/klue-nli-v1.1_{t
 
 # %% ../nbs/01_data.ipynb #c029
 def _text_files(paths)->list[Path]:
-    "One path or a list of them as Paths; a directory stands for its *.txt files and Korpora's wikitext training files (*.train)."
+    """One path or a list of them as Paths; a directory stands for its *.txt files and Korpora's wikitext training files
+    (*.train)."""
     paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    files = [f for p in map(Path, paths) for f in (sorted([*p.glob('*.txt'), *p.glob('*.train')]) if p.is_dir() else [p])]
+    files = [
+        f for p in map(Path, paths) for f in (sorted([*p.glob('*.txt'), *p.glob('*.train')]) if p.is_dir() else [p])
+    ]
     _refuse_directories(files)
     missing = [str(f) for f in files if not f.is_file()]
     if missing or not files:
-        raise BadInputError(f"pretraining corpus: missing {', '.join(missing) or 'text files in ' + ', '.join(map(str, paths))}; "
-                            + _HOW_TO_GET['pretrain'].format(root='ROOT'))
+        raise BadInputError(
+            f"pretraining corpus: missing {', '.join(missing) or 'text files in ' + ', '.join(map(str, paths))}; "
+            + _HOW_TO_GET['pretrain'].format(root='ROOT')
+        )
     return files
 
-_TITLE = re.compile(r' = (?!= )(.*?) =\s*')           # ` = 제목 = `: a wikitext page starts (the leading space is part of the format)
+# ` = 제목 = `: a wikitext page starts (the leading space is part of the format)
+_TITLE = re.compile(r' = (?!= )(.*?) =\s*')
 _SECTION = re.compile(r' = = .*= =\s*')                # ` = = 소제목 = = `: a section heading, not a sentence
 _SENTENCE_END = re.compile(r'(?<=[.?!])\s+')          # a paragraph splits into sentences after . ? or !
 
@@ -350,7 +421,8 @@ def _line_documents(path:Path, problems:list|None):
     if sentences: yield Document(sentences, str(path), start)
 
 def _wikitext_documents(path:Path, problems:list|None):
-    "Documents of a wikitext file: a page per ` = title = ` line, its paragraphs split into sentences, headings left out."
+    """Documents of a wikitext file: a page per ` = title = ` line, its paragraphs split into sentences, headings left
+    out."""
     sentences, start, title = [], 1, None
     def page():
         if sentences: return Document(sentences, str(path), start)
@@ -367,7 +439,8 @@ def _wikitext_documents(path:Path, problems:list|None):
 def read_pretraining_corpus(paths, # a text or wikitext file, a directory of them, or a list of them
                             strict:bool=False, # raise BadInputError at the first malformed line instead of skipping it
                            )->Corpus:
-    "Read documents: plain text (one sentence per line, a blank line between documents) or wikitext (Korpora's kowikitext, namuwikitext)."
+    """Read documents: plain text (one sentence per line, a blank line between documents) or wikitext (Korpora's
+    kowikitext, namuwikitext)."""
     files, problems, docs = _text_files(paths), None if strict else [], []
     for path in files:
         before = len(docs)
@@ -409,7 +482,9 @@ def fetch(name:str, # one of FETCHABLE: 'nsmc', 'kornli', 'kowikitext' or 'namuw
     "Download a real corpus into `root` with Korpora (needs the internet); files already there are kept."
     name = _check_name(name)
     if name not in FETCHABLE:
-        raise BadInputError(f"fetch {name!r}: only {', '.join(FETCHABLE)} come through Korpora; " + _HOW_TO_GET[name].format(root=root))
+        raise BadInputError(
+            f"fetch {name!r}: only {', '.join(FETCHABLE)} come through Korpora; " + _HOW_TO_GET[name].format(root=root)
+        )
     kept = [str(p) for p in corpus_paths(name, root) if p.exists()]
     if kept: log.warning("keeping existing %s; delete them first to fetch the real corpus", ', '.join(kept))
     try: Korpora.fetch(name, root_dir=str(root))

@@ -33,7 +33,10 @@ def _as_files(files)->list[Path]:
     if not files: raise BadInputError("expected at least one corpus file")
     for path in map(Path, files):
         if path.is_dir(): raise BadInputError(f"{path}: expected a corpus file, found a directory")
-        if not path.is_file(): raise BadInputError(f"{path}: corpus file not found (to train from texts, pass an iterator such as iter(texts))")
+        if not path.is_file():
+            raise BadInputError(
+                f"{path}: corpus file not found (to train from texts, pass an iterator such as iter(texts))"
+            )
     return [Path(p) for p in files]
 
 def iter_lines(files:str|Path|list # one text file or a list of them (UTF-8, one text per line)
@@ -48,7 +51,10 @@ def iter_lines(files:str|Path|list # one text file or a list of them (UTF-8, one
 # %% ../nbs/03_tokenizer.ipynb #c013
 def _check_heldout(heldout:float)->float:
     "`heldout` if it is a share of lines in [0, 1), else a BadInputError naming it."
-    if not 0 <= heldout < 1: raise BadInputError(f"heldout={heldout}: expected a number in [0, 1) (the share of lines held out for the checks)")
+    if not 0 <= heldout < 1:
+        raise BadInputError(
+            f"heldout={heldout}: expected a number in [0, 1) (the share of lines held out for the checks)"
+        )
     return heldout
 
 def split_heldout(lines:list, # corpus lines in file order
@@ -93,7 +99,9 @@ def build_tokenizer(kind:str='wordpiece' # 'wordpiece' (BERT) or 'bpe' (byte-lev
         tok.decoder = decoders.WordPiece(prefix='##')
     elif kind == 'bpe':
         tok = Tokenizer(models.BPE())
-        tok.normalizer, tok.pre_tokenizer = korean_normalizer(bert=False), pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.normalizer, tok.pre_tokenizer = korean_normalizer(bert=False), pre_tokenizers.ByteLevel(
+            add_prefix_space=False
+        )
         tok.decoder = decoders.ByteLevel()
     else: raise BadInputError(f"kind={kind!r}: expected one of {', '.join(KINDS)}")
     return tok
@@ -136,7 +144,9 @@ def _texts_and_alphabet(files_or_iterator):
 
 def _special_tokens(kind):
     "SPECIAL_TOKENS as special AddedTokens (ids 0..4); BPE's [MASK] swallows the space before it."
-    return [AddedToken(t, special=True, normalized=False, lstrip=(kind == 'bpe' and t == '[MASK]')) for t in SPECIAL_TOKENS]
+    return [
+        AddedToken(t, special=True, normalized=False, lstrip=(kind == 'bpe' and t == '[MASK]')) for t in SPECIAL_TOKENS
+    ]
 
 def _trainer(kind, vocab_size, min_frequency, alphabet=(), first=()):
     "A tokenizers trainer; SPECIAL_TOKENS, then `first`, take the first ids; WordPiece starts from exactly `alphabet`."
@@ -166,7 +176,8 @@ def _alphabet(counts:Counter, # character counts of the corpus (`char_counts`)
               limit_alphabet:int|None, # keep this many characters; None: those seen `min_frequency` times
               min_frequency:int=2 # see `default_limit_alphabet`
              )->list[str]:
-    "WordPiece's starting characters by code point: the most frequent ones the normaliser keeps, ties broken by code point."
+    """WordPiece's starting characters by code point: the most frequent ones the normaliser keeps, ties broken by code
+    point."""
     normalizer = korean_normalizer()
     counts = Counter({c: n for c, n in counts.items() if normalizer.normalize_str(c).strip() == c})
     if limit_alphabet is None: limit_alphabet = default_limit_alphabet(counts, min_frequency)
@@ -174,7 +185,8 @@ def _alphabet(counts:Counter, # character counts of the corpus (`char_counts`)
 
 def _canonical_wordpiece(tok:Tokenizer # a trained WordPiece pipeline
                         )->Tokenizer:
-    "A fresh WordPiece pipeline with `tok`'s vocabulary renumbered: specials, characters, ##characters, then learned pieces in training order."
+    """A fresh WordPiece pipeline with `tok`'s vocabulary renumbered: specials, characters, ##characters, then learned
+    pieces in training order."""
     vocab = tok.get_vocab(with_added_tokens=False)
     def rank(t):
         if t in SPECIAL_TOKENS: return (0, SPECIAL_TOKENS.index(t))
@@ -187,7 +199,9 @@ def _canonical_wordpiece(tok:Tokenizer # a trained WordPiece pipeline
     return fresh
 
 # %% ../nbs/03_tokenizer.ipynb #c027b
-MAX_VOCAB_SIZE = 1_000_000   # far above any BERT vocabulary (kcbert 30,000, multilingual BERT 119,547); more makes the Rust trainer allocate tens of GB
+# far above any BERT vocabulary (kcbert 30,000, multilingual BERT 119,547);
+# more makes the Rust trainer allocate tens of GB
+MAX_VOCAB_SIZE = 1_000_000
 MIN_MODEL_MAX_LENGTH = 3     # [CLS] a [SEP] b [SEP]: a pair needs 3 special tokens
 
 def _whole_number(name:str, value, low:int, high:int|None=None, why:str='')->int:
@@ -204,14 +218,31 @@ def check_tokenizer_args(vocab_size:int, # entries in the vocabulary, special to
                          model_max_length:int=512, # longest input the model will take
                          heldout:float|None=None, # share of lines held out for the checks, if any
                         ):
-    "Refuse, before any work, an argument that would crash the trainer or save a useless tokenizer; the message names it."
+    """Refuse, before any work, an argument that would crash the trainer or save a useless tokenizer; the message names
+    it."""
     if kind not in KINDS: raise BadInputError(f"kind={kind!r}: expected one of {', '.join(KINDS)}")
-    _whole_number('vocab_size', vocab_size, len(SPECIAL_TOKENS) + 1, MAX_VOCAB_SIZE, "Korean BERTs use 30,000 to 50,000")
+    _whole_number(
+        'vocab_size', vocab_size, len(SPECIAL_TOKENS) + 1, MAX_VOCAB_SIZE, "Korean BERTs use 30,000 to 50,000"
+    )
     _whole_number('min_frequency', min_frequency, 1, why="how often a merge must occur")
     if limit_alphabet is not None:
-        if kind == 'bpe': raise BadInputError(f"limit_alphabet={limit_alphabet!r} applies to wordpiece only: byte-level BPE always starts from the 256 bytes")
-        _whole_number('limit_alphabet', limit_alphabet, 1, why="characters kept; leave it out to keep every character seen min_frequency times")
-    _whole_number('model_max_length', model_max_length, MIN_MODEL_MAX_LENGTH, why="a pair [CLS] a [SEP] b [SEP] has 3 special tokens")
+        if kind == 'bpe':
+            raise BadInputError(
+                f"limit_alphabet={limit_alphabet!r} applies to wordpiece only: byte-level BPE always starts from the "
+                f"256 bytes"
+            )
+        _whole_number(
+            'limit_alphabet',
+            limit_alphabet,
+            1,
+            why="characters kept; leave it out to keep every character seen min_frequency times",
+        )
+    _whole_number(
+        'model_max_length',
+        model_max_length,
+        MIN_MODEL_MAX_LENGTH,
+        why="a pair [CLS] a [SEP] b [SEP] has 3 special tokens",
+    )
     if heldout is not None: _check_heldout(heldout)
 
 
@@ -221,7 +252,7 @@ def train_tokenizer(files_or_iterator, # a file, a list of files, or an iterator
                     out_dir:str|Path|None=None, # save here as a Hugging Face tokenizer directory
                     kind:str='wordpiece', # 'wordpiece' (BERT) or 'bpe' (byte-level, GPT-style)
                     min_frequency:int=2, # a merge (and, by default, a character) must occur this often
-                    limit_alphabet:int|None=None, # wordpiece only: keep this many characters (at least 1); None: `default_limit_alphabet`
+                    limit_alphabet:int|None=None, # wordpiece only: characters kept (>= 1); None: `default_limit_alphabet`
                     model_max_length:int=512 # longest input the model will take
                    )->PreTrainedTokenizerFast:
     "Train a Korean-safe WordPiece or byte-level BPE tokenizer with [PAD] [UNK] [CLS] [SEP] [MASK] (ids 0..4)."
@@ -229,16 +260,21 @@ def train_tokenizer(files_or_iterator, # a file, a list of files, or an iterator
     if out_dir is not None: check_output_dir(out_dir, 'tokenizer')
     files, texts, counts = _texts_and_alphabet(files_or_iterator)
     if kind == 'bpe':
-        if vocab_size < len(SPECIAL_TOKENS) + BYTE_ALPHABET: raise _too_small(vocab_size, len(SPECIAL_TOKENS) + BYTE_ALPHABET, f"the {BYTE_ALPHABET} bytes")
+        if vocab_size < len(SPECIAL_TOKENS) + BYTE_ALPHABET:
+            raise _too_small(vocab_size, len(SPECIAL_TOKENS) + BYTE_ALPHABET, f"the {BYTE_ALPHABET} bytes")
         tok = _fit(kind, _trainer(kind, vocab_size, min_frequency), files, texts)   # deterministic as it is
     else:
         alphabet = _alphabet(counts, limit_alphabet, min_frequency)
         what = f"the alphabet of {len(alphabet)} characters"
-        if vocab_size < len(SPECIAL_TOKENS) + len(alphabet): raise _too_small(vocab_size, len(SPECIAL_TOKENS) + len(alphabet), what)
-        start = _fit(kind, _trainer(kind, 0, min_frequency, alphabet), files, texts).get_vocab()   # no merges: alphabet and ## forms
+        if vocab_size < len(SPECIAL_TOKENS) + len(alphabet):
+            raise _too_small(vocab_size, len(SPECIAL_TOKENS) + len(alphabet), what)
+        # no merges: alphabet and ## forms
+        start = _fit(kind, _trainer(kind, 0, min_frequency, alphabet), files, texts).get_vocab()
         if len(start) > vocab_size: raise _too_small(vocab_size, len(start), what + " and their ## continuation forms")
         continuations = sorted(t for t in start if t.startswith('##'))
-        tok = _canonical_wordpiece(_fit(kind, _trainer(kind, vocab_size, min_frequency, alphabet, continuations), files, texts))
+        tok = _canonical_wordpiece(
+            _fit(kind, _trainer(kind, vocab_size, min_frequency, alphabet, continuations), files, texts)
+        )
     tok.post_processor = bert_post_processor(tok)
     tokenizer = wrap_tokenizer(tok, model_max_length)
     if out_dir is not None: save_tokenizer(tokenizer, out_dir)
@@ -261,7 +297,9 @@ def tokenizer_checks(tokenizer:PreTrainedTokenizerBase, # a trained (fast) token
     enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
     ids, n_tokens, unk = enc['input_ids'], sum(map(len, enc['input_ids'])), tokenizer.unk_token_id
     n_chars = sum(len(t.replace(' ', '')) for t in texts)
-    unk_chars = sum(e - b for i, offsets in zip(ids, enc['offset_mapping']) for t, (b, e) in zip(i, offsets) if t == unk)
+    unk_chars = sum(
+        e - b for i, offsets in zip(ids, enc['offset_mapping']) for t, (b, e) in zip(i, offsets) if t == unk
+    )
     decoded = tokenizer.batch_decode(ids)
     normalizer = tokenizer.backend_tokenizer.normalizer
     vocab = tokenizer.get_vocab()
@@ -275,7 +313,8 @@ def tokenizer_checks(tokenizer:PreTrainedTokenizerBase, # a trained (fast) token
         chars_per_token=n_chars / max(n_tokens, 1),
         round_trip=sum(d.replace(' ', '') == t.replace(' ', '') for d, t in zip(decoded, texts)) / len(texts),
         mask_is_single_token=_mask_is_single_token(tokenizer),
-        normalized_jamo_ratio=jamo_ratio(' '.join(normalizer.normalize_str(t) for t in texts)) if normalizer else jamo_ratio(' '.join(texts)),
+        normalized_jamo_ratio=(jamo_ratio(' '.join(normalizer.normalize_str(t) for t in texts)) if normalizer
+                               else jamo_ratio(' '.join(texts))),
         vocab_jamo_ratio=sum(any(map(is_conjoining_jamo, t)) for t in vocab) / len(vocab))
 
 # %% ../nbs/03_tokenizer.ipynb #c038
@@ -284,29 +323,60 @@ def check_problems(checks:dict, # the result of `tokenizer_checks`
                   )->list[str]:
     "What is wrong with a trained tokenizer, in words; empty when every check passes."
     problems = []
-    if checks['unk_rate'] > max_unk_rate: problems.append(f"{checks['unk_rate']:.1%} of tokens are [UNK]: the alphabet misses characters (limit_alphabet, or the text is decomposed)")
-    if not checks['mask_is_single_token']: problems.append("[MASK] is split into pieces: it is not registered as a special token")
-    if checks['normalized_jamo_ratio'] > 0: problems.append("the normaliser decomposes Hangul into jamo: lowercasing or strip_accents is on")
-    if checks['vocab_jamo_ratio'] > 0.01: problems.append(f"{checks['vocab_jamo_ratio']:.0%} of the vocabulary are jamo pieces: it was trained on decomposed text")
-    if checks['round_trip'] < 1 - checks['texts_with_unk'] - 0.01: problems.append(f"only {checks['round_trip']:.0%} of texts decode back to the same characters")
+    if checks['unk_rate'] > max_unk_rate:
+        problems.append(
+            f"{checks['unk_rate']:.1%} of tokens are [UNK]: the alphabet misses characters (limit_alphabet, or the "
+            f"text is decomposed)"
+        )
+    if not checks['mask_is_single_token']:
+        problems.append("[MASK] is split into pieces: it is not registered as a special token")
+    if checks['normalized_jamo_ratio'] > 0:
+        problems.append("the normaliser decomposes Hangul into jamo: lowercasing or strip_accents is on")
+    if checks['vocab_jamo_ratio'] > 0.01:
+        problems.append(
+            f"{checks['vocab_jamo_ratio']:.0%} of the vocabulary are jamo pieces: it was trained on decomposed text"
+        )
+    if checks['round_trip'] < 1 - checks['texts_with_unk'] - 0.01:
+        problems.append(f"only {checks['round_trip']:.0%} of texts decode back to the same characters")
     return problems
 
 def checks_report(checks:dict # the result of `tokenizer_checks`
                  )->str:
     "The checks as a short printable report, problems last."
     asked, size = checks['vocab_size_asked'], checks['vocab_size']
-    why = ('' if asked is None else ' (as asked)' if size == asked else
-           f" (asked {asked:,}: the corpus has no more merges seen min_frequency times; add text or lower min_frequency)")
-    rows = [('held-out texts', f"{checks['n_texts']:,}"),
-            ('vocabulary size', f"{size:,}{why}"),
-            ('[UNK] rate', f"{checks['unk_rate']:.2%} of tokens ({checks['unk_char_rate']:.2%} of characters), in {checks['texts_with_unk']:.1%} of texts"),
-            ('tokens per sentence', f"{checks['tokens_per_sentence']:.1f} ({checks['chars_per_token']:.2f} characters per token)"),
-            ('round trip', f"{checks['round_trip']:.1%} of texts decode to the same characters"),
-            ('[MASK] single token', 'yes' if checks['mask_is_single_token'] else 'NO'),
-            ('jamo after normaliser', f"{checks['normalized_jamo_ratio']:.1%}"),
-            ('jamo in vocabulary', f"{checks['vocab_jamo_ratio']:.1%}")]
+    why = (
+        ''
+        if asked is None
+        else (
+            ' (as asked)'
+            if size == asked
+            else f" (asked {asked:,}: the corpus has no more merges seen min_frequency times; add text or lower "
+                 f"min_frequency)"
+        )
+    )
+    rows = [
+        ('held-out texts', f"{checks['n_texts']:,}"),
+        ('vocabulary size', f"{size:,}{why}"),
+        (
+            '[UNK] rate',
+            f"{checks['unk_rate']:.2%} of tokens ({checks['unk_char_rate']:.2%} of characters), in "
+            f"{checks['texts_with_unk']:.1%} of texts",
+        ),
+        (
+            'tokens per sentence',
+            f"{checks['tokens_per_sentence']:.1f} ({checks['chars_per_token']:.2f} characters per token)",
+        ),
+        ('round trip', f"{checks['round_trip']:.1%} of texts decode to the same characters"),
+        ('[MASK] single token', 'yes' if checks['mask_is_single_token'] else 'NO'),
+        ('jamo after normaliser', f"{checks['normalized_jamo_ratio']:.1%}"),
+        ('jamo in vocabulary', f"{checks['vocab_jamo_ratio']:.1%}"),
+    ]
     problems = check_problems(checks)
-    lines = [f"{k:<22}{v}" for k, v in rows] + [f"{'problems':<22}{len(problems) or 'none'}"] + [f"  - {p}" for p in problems]
+    lines = (
+        [f"{k:<22}{v}" for k, v in rows]
+        + [f"{'problems':<22}{len(problems) or 'none'}"]
+        + [f"  - {p}" for p in problems]
+    )
     return '\n'.join(lines)
 
 # %% ../nbs/03_tokenizer.ipynb #c054
@@ -316,8 +386,15 @@ def compare_vocab_sizes(train_lines:list, # training texts
                         kinds:tuple=KINDS # tokenizer kinds to train
                        )->list:
     "Train one tokenizer per kind and size; return one row of `tokenizer_checks` per tokenizer."
-    return [dict(kind=kind, asked=size, **tokenizer_checks(train_tokenizer(iter(train_lines), size, kind=kind), heldout, size))
-            for kind in kinds for size in sizes]
+    return [
+        dict(
+            kind=kind,
+            asked=size,
+            **tokenizer_checks(train_tokenizer(iter(train_lines), size, kind=kind), heldout, size)
+        )
+        for kind in kinds
+        for size in sizes
+    ]
 
 def plot_vocab_sizes(rows:list, # the result of `compare_vocab_sizes`
                      axes=None # two matplotlib axes (default: a new figure)
@@ -343,7 +420,8 @@ def train_and_check(files, # corpus text files, one text per line
                     heldout:float=0.05, # share of lines, from the end, kept out of training for the checks
                     **kwargs # more `train_tokenizer` arguments (kind, min_frequency, ...)
                    )->tuple:
-    "Train on all but the last `heldout` lines, save, reload from disk and check on the held-out lines: (checks, train, heldout)."
+    """Train on all but the last `heldout` lines, save, reload from disk and check on the held-out lines: (checks,
+    train, heldout)."""
     check_tokenizer_args(vocab_size, heldout=heldout, **kwargs)   # before reading the corpus
     check_output_dir(out_dir, 'tokenizer')
     train, held = split_heldout(list(iter_lines(files)), heldout)
@@ -366,15 +444,33 @@ def _run_tokenizer(args)->int:
 
 def add_cli(subparsers):
     "Add `bertcourse tokenizer` to the `bertcourse` command."
-    p = subparsers.add_parser('tokenizer', help='train a WordPiece or byte-level BPE vocabulary',
-                              description='Train a Korean-safe tokenizer, save it as a Hugging Face directory and print checks on held-out lines.')
+    p = subparsers.add_parser(
+        'tokenizer',
+        help='train a WordPiece or byte-level BPE vocabulary',
+        description='Train a Korean-safe tokenizer, save it as a Hugging Face directory and print checks on held-out '
+                    'lines.',
+    )
     p.add_argument('--corpus', nargs='+', required=True, metavar='FILE', help='UTF-8 text files, one text per line')
-    p.add_argument('--vocab-size', type=int, required=True, metavar='N', help='vocabulary entries, special tokens included')
+    p.add_argument(
+        '--vocab-size', type=int, required=True, metavar='N', help='vocabulary entries, special tokens included'
+    )
     p.add_argument('--out', required=True, metavar='DIR', help='output directory (empty, or an earlier tokenizer)')
     p.add_argument('--kind', choices=KINDS, default='wordpiece', help='wordpiece (BERT, default) or bpe (byte-level)')
     p.add_argument('--min-frequency', type=int, default=2, metavar='N', help='minimum count of a merge (default 2)')
-    p.add_argument('--limit-alphabet', type=int, default=None, metavar='N', help='wordpiece: characters kept (default: those seen min-frequency times)')
+    p.add_argument(
+        '--limit-alphabet',
+        type=int,
+        default=None,
+        metavar='N',
+        help='wordpiece: characters kept (default: those seen min-frequency times)',
+    )
     p.add_argument('--max-length', type=int, default=512, metavar='N', help='model_max_length (default 512)')
-    p.add_argument('--heldout', type=float, default=0.05, metavar='F', help='share of lines, from the end, held out for the checks (default 0.05)')
+    p.add_argument(
+        '--heldout',
+        type=float,
+        default=0.05,
+        metavar='F',
+        help='share of lines, from the end, held out for the checks (default 0.05)',
+    )
     p.set_defaults(run=_run_tokenizer)
     return p
