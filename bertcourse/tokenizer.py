@@ -252,7 +252,7 @@ def train_tokenizer(files_or_iterator, # a file, a list of files, or an iterator
                     out_dir:str|Path|None=None, # save here as a Hugging Face tokenizer directory
                     kind:str='wordpiece', # 'wordpiece' (BERT) or 'bpe' (byte-level, GPT-style)
                     min_frequency:int=2, # a merge (and, by default, a character) must occur this often
-                    limit_alphabet:int|None=None, # wordpiece only: characters kept (>= 1); None: `default_limit_alphabet`
+                    limit_alphabet:int|None=None, # wordpiece only: characters kept (>= 1); None: the default
                     model_max_length:int=512 # longest input the model will take
                    )->PreTrainedTokenizerFast:
     "Train a Korean-safe WordPiece or byte-level BPE tokenizer with [PAD] [UNK] [CLS] [SEP] [MASK] (ids 0..4)."
