@@ -1,0 +1,93 @@
+#!/usr/bin/env python
+"""Does pretraining pay off on the sample corpora? Pretrained tiny BERT vs the same BERT from random init vs TF-IDF.
+
+Generates the sample corpora, trains the WordPiece tokenizer (vocab 8000) on `pretrain/corpus.txt`, pretrains a tiny
+BERT (MLM + NSP, block 64, batch 32) as `bertcourse course` does, then for each label budget N and seed fine-tunes on
+N reviews drawn (seeded, balanced) from the sample NSMC train file and scores the final model on the whole sample test
+file, three ways: from the pretrained model, from scratch (`init_from_scratch=True`, same tokenizer and architecture)
+and TF-IDF character 1-3-grams + logistic regression on the same N reviews.
+
+    python bench/samples.py                              # the course recipe: 12 pretraining epochs
+    python bench/samples.py --pretrain-epochs 4 --budgets 100   # a quick design iteration
+    python bench/samples.py --work /tmp/bench-samples    # keep (and reuse) corpora, tokenizer and pretrained model
+
+RESULTS
+"""
+import argparse, math, os, random, shutil, statistics, tempfile, time
+from pathlib import Path
+
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+import torch
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from bertcourse.data import NSMC_HEADER, corpus_paths, read_nsmc
+from bertcourse.samples import write_sample_corpora
+from bertcourse.tokenizer import train_tokenizer
+from bertcourse.pretraining import pretrain
+from bertcourse.train import ClassificationTrainArguments, finetune
+
+def budget_root(src:Path, dst:Path, n:int, seed:int)->tuple[list, list]:
+    "Write dst/nsmc with n balanced train reviews drawn from src (seeded) and src's whole test file; return both splits."
+    reviews = [r for r in read_nsmc(src, 'train')]
+    rng = random.Random(f"budget:{n}:{seed}")
+    train = [r for lab in (0, 1) for r in rng.sample([r for r in reviews if r.label == lab], n // 2)]
+    rng.shuffle(train)
+    (dst/'nsmc').mkdir(parents=True, exist_ok=True)
+    rows = ['\t'.join(NSMC_HEADER)] + [f"{r.id}\t{r.document}\t{r.label}" for r in train]
+    (dst/'nsmc'/'ratings_train.txt').write_text('\n'.join(rows) + '\n', encoding='utf-8')
+    (dst/'nsmc'/'ratings_test.txt').write_bytes((src/'nsmc'/'ratings_test.txt').read_bytes())
+    return train, list(read_nsmc(dst, 'test'))
+
+def tfidf_accuracy(train, test)->float:
+    "Test accuracy of character 1-3-gram TF-IDF + logistic regression."
+    model = make_pipeline(TfidfVectorizer(analyzer='char_wb', ngram_range=(1, 3)), LogisticRegression(max_iter=1000))
+    return model.fit([r.document for r in train], [r.label for r in train]).score([r.document for r in test], [r.label for r in test])
+
+def bert_accuracy(model:Path, root:Path, out:Path, epochs:int, seed:int, scratch:bool)->float:
+    "Fine-tune (pretrained or from scratch) and return the final model's NSMC test accuracy."
+    m = finetune(ClassificationTrainArguments(
+        pretrained_model_name=str(model), downstream_corpus_name='nsmc', downstream_corpus_root_dir=str(root),
+        downstream_model_dir=str(out), max_seq_length=64, batch_size=32, epochs=epochs, learning_rate=3e-4, seed=seed,
+        cpu_workers=0, progress=False, init_from_scratch=scratch, save_top_k=0, eval_steps=10**6, resume=False))
+    shutil.rmtree(out, ignore_errors=True)
+    return m.get('test_accuracy', m['eval_accuracy'])
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--size', default='small'); ap.add_argument('--seed', type=int, default=0, help='sample seed')
+    ap.add_argument('--vocab', type=int, default=8000); ap.add_argument('--pretrain-epochs', type=float, default=12.0)
+    ap.add_argument('--budgets', type=int, nargs='+', default=[100, 300, 1000]); ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    ap.add_argument('--steps', type=int, default=125, help='fine-tuning steps to aim at: epochs = max(4, ceil(steps * 32 / N))')
+    ap.add_argument('--work', default=None, help='working directory to keep and reuse (default: a temporary one)')
+    ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
+    a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
+    work = Path(a.work or tempfile.mkdtemp(prefix='bench-samples-'))
+    root, tok, model = work/'corpora', work/'tokenizer', work/f"pretrained-{a.pretrain_epochs:g}"
+    t0 = time.time(); write_sample_corpora(root, a.size, a.seed)
+    if not tok.exists(): train_tokenizer(corpus_paths('pretrain', root), a.vocab, tok)
+    t1 = time.time()
+    if not model.exists():
+        pretrain(corpus_paths('pretrain', root), tok, model, preset='tiny', epochs=a.pretrain_epochs, max_seq_length=64,
+                 batch_size=32, progress=False)
+    t2 = time.time()
+    print(f"corpora + tokenizer {t1 - t0:.0f} s, pretraining ({a.pretrain_epochs:g} epochs) {t2 - t1:.0f} s")
+    arms = ('pretrained', 'scratch', 'tfidf')
+    print(f"| labels | epochs | {' | '.join(arms)} | pretrained - scratch |\n|---|---|---|---|---|---|")
+    for n in a.budgets:
+        epochs = max(4, math.ceil(a.steps * 32 / n))
+        acc = {arm: [] for arm in arms}
+        for s in a.seeds:
+            broot = work/f"budget-{n}-{s}"
+            train, test = budget_root(root, broot, n, s)
+            acc['tfidf'].append(tfidf_accuracy(train, test))
+            acc['pretrained'].append(bert_accuracy(model, broot, work/f'ft-{n}-{s}-p', epochs, s, scratch=False))
+            acc['scratch'].append(bert_accuracy(tok, broot, work/f'ft-{n}-{s}-s', epochs, s, scratch=True))
+        cell = lambda xs: f"{statistics.mean(xs):.3f} ± {statistics.stdev(xs) if len(xs) > 1 else 0:.3f}"
+        gap = statistics.mean(acc['pretrained']) - statistics.mean(acc['scratch'])
+        print(f"| {n} | {epochs} | {' | '.join(cell(acc[arm]) for arm in arms)} | {100 * gap:+.1f} points |", flush=True)
+    print(f"total {time.time() - t0:.0f} s")
+
+if __name__ == '__main__': main()
