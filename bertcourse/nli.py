@@ -157,10 +157,11 @@ def task_pairs(args:ClassificationTrainArguments # a fine-tuning run's arguments
     spec = get_task(args.downstream_corpus_name)
     if not spec.is_pair:
         raise BadInputError(f"downstream_corpus_name={spec.name!r}: expected an NLI task (kornli or klue-nli)")
-    splits = load_task_splits(spec, args.downstream_corpus_root_dir, args.limit, 7 if args.seed is None else args.seed,
-                              args.train_limit, args.validation_size, args.select_on_test)   # tfidf_baseline's seed rule
-    return {role: [Pair(p, h, spec.label_names[y]) for p, h, y in zip(ds['premise'][:], ds['hypothesis'][:], ds['label'][:])]
-            for role, ds in splits.items()}
+    seed = 7 if args.seed is None else args.seed   # tfidf_baseline's rule
+    splits = load_task_splits(spec, args.downstream_corpus_root_dir, args.limit, seed, args.train_limit,
+                              args.validation_size, args.select_on_test)
+    columns = lambda ds: zip(ds['premise'][:], ds['hypothesis'][:], ds['label'][:])
+    return {role: [Pair(p, h, spec.label_names[y]) for p, h, y in columns(ds)] for role, ds in splits.items()}
 
 def hypothesis_only_baseline(args:ClassificationTrainArguments # a fine-tuning run's arguments, as for task_pairs
                             )->dict:
@@ -173,8 +174,10 @@ def hypothesis_only_baseline(args:ClassificationTrainArguments # a fine-tuning r
 def accuracy_table(results:dict # {(corpus, model name): metrics with eval_accuracy and, if tested, test_accuracy}
                   )->pd.DataFrame:
     "Validation and test accuracy side by side: one row per model (in the order given), a column per (corpus, split)."
-    rows = {key: {'validation': m['eval_accuracy'], 'test': m.get('test_accuracy', np.nan)} for key, m in results.items()}
+    rows = {key: {'validation': m['eval_accuracy'], 'test': m.get('test_accuracy', np.nan)}
+            for key, m in results.items()}
     table = pd.DataFrame.from_dict(rows, orient='index').unstack(0).swaplevel(axis=1)
     corpora, models = dict.fromkeys(k[0] for k in results), dict.fromkeys(k[1] for k in results)
-    return table.reindex(index=list(models), columns=pd.MultiIndex.from_product([list(corpora), ['validation', 'test']]))
+    columns = pd.MultiIndex.from_product([list(corpora), ['validation', 'test']])
+    return table.reindex(index=list(models), columns=columns)
 
