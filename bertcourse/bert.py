@@ -172,10 +172,10 @@ def proportional_lengths(len_a:int, # tokens in the first sequence (premise)
     return keep_a, keep_b
 
 def _cut_one_side(len_cut:int, len_kept:int, budget:int, rule:str)->int:
-    "Tokens kept of the side that may be cut while the other stays whole; BadInputError if the whole side alone is too long."
+    "Tokens kept of the side that may be cut while the other stays whole; BadInputError if that side alone is too long."
     if len_kept > budget:
-        raise BadInputError(f"truncation={rule!r}: the side kept whole has {len_kept} tokens, more than the {budget} the pair may keep; "
-                            "expected longest_first or proportional, or a larger max_seq_length")
+        raise BadInputError(f"truncation={rule!r}: the side kept whole has {len_kept} tokens, more than the {budget} "
+                            "the pair may keep; expected longest_first or proportional, or a larger max_seq_length")
     return min(len_cut, budget - len_kept)
 
 def only_first_lengths(len_a:int, len_b:int, budget:int)->tuple[int, int]:
@@ -188,7 +188,8 @@ def only_second_lengths(len_a:int, len_b:int, budget:int)->tuple[int, int]:
     check_pair_lengths(len_a, len_b, budget)
     return len_a, _cut_one_side(len_b, len_a, budget, 'only_second')
 
-PAIR_TRUNCATIONS = {   # the one registry of pair-cutting rules: name -> (len_a, len_b, budget) -> tokens kept of each side
+# the one registry of pair-cutting rules: name -> (len_a, len_b, budget) -> tokens kept of each side
+PAIR_TRUNCATIONS = {
     'longest_first': longest_first_lengths, 'only_first': only_first_lengths, 'only_second': only_second_lengths,
     'proportional': proportional_lengths}
 
@@ -220,7 +221,8 @@ def _pairs(premises, hypotheses)->tuple[list, list]:
     "Both sides as equally long lists of strings, or BadInputError."
     premises, hypotheses = _texts(premises, 'premises'), _texts(hypotheses, 'hypotheses')
     if len(premises) != len(hypotheses):
-        raise BadInputError(f"{len(premises)} premises but {len(hypotheses)} hypotheses: expected one hypothesis per premise")
+        raise BadInputError(f"{len(premises)} premises but {len(hypotheses)} hypotheses: "
+                            "expected one hypothesis per premise")
     return premises, hypotheses
 
 def _tokenize(tokenizer, texts:list)->list:
@@ -233,9 +235,10 @@ def encode_pairs(tokenizer, # a fast tokenizer whose post-processor knows pairs 
                  max_length:int=128, # total length, special tokens included
                  truncation:str='longest_first' # a key of PAIR_TRUNCATIONS
                 )->dict:
-    "Tokenise sentence pairs and truncate them with our strategies: input_ids, token_type_ids, attention_mask (unpadded)."
+    "Tokenise sentence pairs and cut them by a rule of PAIR_TRUNCATIONS: input_ids, token_type_ids, attention_mask."
     premises, hypotheses = _pairs(premises, hypotheses)
-    lengths, budget = PAIR_TRUNCATIONS[check_truncation(truncation)], pair_budget(max_length, tokenizer.num_special_tokens_to_add(pair=True))
+    lengths = PAIR_TRUNCATIONS[check_truncation(truncation)]
+    budget = pair_budget(max_length, tokenizer.num_special_tokens_to_add(pair=True))
     out = {'input_ids': [], 'token_type_ids': [], 'attention_mask': []}
     for a, b in zip(_tokenize(tokenizer, premises), _tokenize(tokenizer, hypotheses)):
         keep_a, keep_b = lengths(len(a), len(b), budget)
