@@ -92,7 +92,7 @@ def check_output_dir(out:str|Path, # the directory an artefact will be written t
     if kind not in UNFINISHED: raise BadInputError(f"artefact kind {kind!r}: expected one of {', '.join(UNFINISHED)}")
     out = Path(out)
     if out.exists() and not out.is_dir(): raise BadInputError(f"{out}: expected a directory, found a file")
-    parent = next((p for p in out.absolute().parents if p.exists()), None)   # where the directory would be made
+    parent = next((p for p in out.parents if p.exists()), None)   # where the directory would be made
     if parent is not None and not parent.is_dir():
         raise BadInputError(f"{out}: {parent} is a file; expected a directory")
     if parent is not None and not out.exists() and not os.access(parent, os.W_OK):
