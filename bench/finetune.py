@@ -23,7 +23,7 @@ from bertcourse.core import set_seed, device_report
 from bertcourse.data import read_nsmc
 from bertcourse.samples import write_sample_corpora
 from bertcourse.tokenizer import train_tokenizer
-from bertcourse.pretraining import bert_config
+from bertcourse.bert import bert_config
 from bertcourse.train import ClassificationTrainArguments, finetune
 
 MODES = {  # name -> engine switches

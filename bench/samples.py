@@ -45,7 +45,7 @@ from sklearn.pipeline import make_pipeline
 from bertcourse.data import NSMC_HEADER, corpus_paths, read_nsmc
 from bertcourse.samples import write_sample_corpora
 from bertcourse.tokenizer import train_tokenizer
-from bertcourse.pretraining import pretrain
+from bertcourse.pretraining import PretrainingArguments, pretrain
 from bertcourse.train import ClassificationTrainArguments, finetune
 
 def budget_root(src:Path, dst:Path, n:int, seed:int)->tuple[list, list]:
@@ -93,8 +93,8 @@ def main():
     if not tok.exists(): train_tokenizer(corpus_paths('pretrain', root), a.vocab, tok)
     t1 = time.time()
     if not model.exists():
-        pretrain(corpus_paths('pretrain', root), tok, model, preset='tiny', epochs=a.pretrain_epochs, max_seq_length=64,
-                 batch_size=32, progress=False)
+        pretrain(PretrainingArguments(corpus_paths('pretrain', root), tok, model, preset='tiny', epochs=a.pretrain_epochs,
+                                      max_seq_length=64, batch_size=32, progress=False))
     t2 = time.time()
     print(f"corpora + tokenizer {t1 - t0:.0f} s, pretraining ({a.pretrain_epochs:g} epochs) {t2 - t1:.0f} s")
     arms = tuple(a.arms)
