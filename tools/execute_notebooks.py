@@ -126,6 +126,7 @@ def execute(path:Path, skip=('gpu',), timeout=1200)->float:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.stem}-', suffix='.ipynb.tmp')
     try:
         with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o777)              # keep the notebook's permissions (mkstemp makes 0600)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.unlink(tmp)
