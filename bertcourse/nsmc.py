@@ -295,7 +295,8 @@ def _one_run(a, settings:dict, runs:Path, method:str, budget:int|None, seed:int,
     m = _train_and_test(efficiency_arguments(a, method, budget, seed, steps, runs/name, preset), method)
     shutil.rmtree(runs/name, ignore_errors=True)   # only the numbers are kept, not one model per run
     record = dict(method=method, budget=budget, seed=seed, test_accuracy=m['test_accuracy'], test_f1=m['test_f1'],
-                  train_examples=m['train_examples'], test_examples=m['test_examples'], steps=m.get('global_step'),
+                  test_loss=m.get('test_loss'), train_examples=m['train_examples'], test_examples=m['test_examples'],
+                  steps=m.get('global_step'),
                   seconds=round(time.perf_counter() - start, 2), train_digest=subset_digest(train_ds))
     (runs/f'{name}.tmp').write_text(json.dumps(dict(settings=settings, record=record)), encoding='utf-8')
     (runs/f'{name}.tmp').replace(saved)
