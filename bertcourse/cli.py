@@ -12,11 +12,11 @@ from pathlib import Path
 import torch
 
 from .core import BadInputError
-from . import course, pretraining, samples, serve, tokenizer, train
+from . import course, nsmc, pretraining, samples, serve, tokenizer, train
 
 # %% ../nbs/08_cli.ipynb #c006
 # chapter modules whose `add_cli` adds subcommands, in help order
-COMMAND_MODULES = (samples, tokenizer, pretraining, train, serve, course)
+COMMAND_MODULES = (samples, tokenizer, pretraining, train, nsmc, serve, course)
 
 class OneLineParser(argparse.ArgumentParser):
     "An ArgumentParser whose usage errors are one line, like every other `bertcourse` error (exit code 2)."

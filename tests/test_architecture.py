@@ -89,5 +89,5 @@ def test_cli_plumbing_stays_out_of_all():
         module = __import__(f'bertcourse.{name}', fromlist=['__all__'])
         public = set(getattr(module, '__all__', ()))
         assert not public & {'add_cli', 'OWNED'}, f"bertcourse.{name}.__all__ exports CLI plumbing {public & {'add_cli', 'OWNED'}}"
-        assert not [n for n in public if n.startswith(('run_', '_run'))], f"bertcourse.{name}.__all__ exports a command handler"
+        assert not [n for n in public if n.startswith('_run') or n.endswith('_cli')], f"bertcourse.{name}.__all__ exports a command handler"
     assert bertcourse.__version__
