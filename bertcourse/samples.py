@@ -897,8 +897,10 @@ def _read_present(root:Path)->tuple[list, list[str], list[str]]:
     corpora, missing, errors = [], [], []
     for name in CORPORA:
         for split in LAYOUT[name]:
-            absent = [str(p) for p in corpus_paths(name, root, split) if not p.is_file()]
-            if absent: missing += absent; continue
+            paths = corpus_paths(name, root, split)
+            errors += [f"{p}: expected a file, found a directory" for p in paths if p.is_dir()]
+            absent = [str(p) for p in paths if not p.is_file()]
+            if absent: missing += [p for p in absent if not Path(p).is_dir()]; continue
             try: corpora.append(_SPLIT_READERS[name](root, split) if name in _SPLIT_READERS
                                 else read_pretraining_corpus(corpus_paths(name, root, split)))
             except BadInputError as e: errors.append(f"{name} {split}: {e}")

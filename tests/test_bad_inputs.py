@@ -103,8 +103,6 @@ CASES = [
     Case('tokenizer-out-below-a-file', with_(TOK, ('--out', 'corpora/pretrain/corpus.txt/tok')), ('corpora/pretrain/corpus.txt/tok', 'corpora/pretrain/corpus.txt is a file')),
     Case('tokenizer-out-is-a-file', with_(TOK, ('--out', 'corpora/pretrain/corpus.txt')), ('corpus.txt', 'found a file')),
     # data (01): a directory where a file belongs
-    Case('data-file-is-a-directory', ['data', '--root', 'corpora', '--check'], ('ratings_train.txt', 'expected a file, found a directory'),
-         setup=directory_at('corpora/nsmc/ratings_train.txt')),
     Case('finetune-corpus-file-is-a-directory', FT, ('ratings_train.txt', 'expected a file, found a directory'),
          setup=directory_at('corpora/nsmc/ratings_train.txt'), lead=True),   # the message is right; 02 loads the model (stderr noise) first
     # an output directory that holds anything but an earlier artefact of the same kind is never replaced
@@ -163,6 +161,14 @@ def test_bad_input_is_one_line_and_changes_nothing(case, outcomes):
     assert 'Traceback' not in run.stderr
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"changed: {changed[:10]}"
+
+def test_data_check_names_a_directory_where_a_file_belongs(base, tmp_path):
+    "A partial root is checked as far as it is readable: the directory is named, the other corpora are read (exit 0)."
+    w = linked_copy(base['dir'], tmp_path/'w')
+    directory_at('corpora/nsmc/ratings_train.txt')(w)
+    run = ok(bertcourse('data', '--root', 'corpora', '--check', cwd=w))
+    assert 'ratings_train.txt: expected a file, found a directory' in run.stdout, run.stdout[-2000:]
+    assert 'kornli train' in run.stdout
 
 @pytest.mark.skipif(os.geteuid() == 0, reason='root may write into a read-only directory')
 def test_out_in_a_read_only_directory(base, tmp_path):
