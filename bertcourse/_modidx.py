@@ -381,6 +381,7 @@ d = { 'settings': { 'branch': 'main',
                                   'bertcourse.train.plot_history': ('transfer_learning.html#plot_history', 'bertcourse/train.py'),
                                   'bertcourse.train.predict': ('transfer_learning.html#predict', 'bertcourse/train.py'),
                                   'bertcourse.train.read_inputs': ('transfer_learning.html#read_inputs', 'bertcourse/train.py'),
+                                  'bertcourse.train.task_splits': ('transfer_learning.html#task_splits', 'bertcourse/train.py'),
                                   'bertcourse.train.tfidf_baseline': ('transfer_learning.html#tfidf_baseline', 'bertcourse/train.py'),
                                   'bertcourse.train.training_arguments': ( 'transfer_learning.html#training_arguments',
                                                                            'bertcourse/train.py')}}}

@@ -18,7 +18,7 @@ from sklearn.metrics import accuracy_score, classification_report, confusion_mat
 from .core import BadInputError
 from .data import NLI_LABELS, Corpus, Pair, read_kornli, read_klue_nli
 from .bert import PAIR_TRUNCATIONS, _pairs, _tokenize, check_truncation, pair_budget
-from .train import ClassificationTrainArguments, get_task, load_task_splits, predict
+from .train import ClassificationTrainArguments, get_task, predict, task_splits
 
 # %% ../nbs/06_nli.ipynb #c007
 NLI_CORPORA = {'kornli': (read_kornli, ('train', 'dev', 'test')),
@@ -158,8 +158,7 @@ def task_pairs(args:ClassificationTrainArguments # a fine-tuning run's arguments
     if not spec.is_pair:
         raise BadInputError(f"downstream_corpus_name={spec.name!r}: expected an NLI task (kornli or klue-nli)")
     seed = 7 if args.seed is None else args.seed   # tfidf_baseline's rule
-    splits = load_task_splits(spec, args.downstream_corpus_root_dir, args.limit, seed, args.train_limit,
-                              args.validation_size, args.select_on_test)
+    splits = task_splits(args, seed)
     columns = lambda ds: zip(ds['premise'][:], ds['hypothesis'][:], ds['label'][:])
     return {role: [Pair(p, h, spec.label_names[y]) for p, h, y in columns(ds)] for role, ds in splits.items()}
 

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['TASKS', 'VALIDATION_SEED', 'MONITOR_METRICS', 'BASELINE_CS', 'PAIR_SEPARATOR', 'ClassificationTrainArguments',
-           'TaskSpec', 'get_task', 'balanced_subset', 'load_task_splits', 'check_model_labels', 'load_model',
-           'count_parameters', 'freeze_encoder', 'encode_texts', 'encode_splits', 'check_labels',
+           'TaskSpec', 'get_task', 'balanced_subset', 'load_task_splits', 'task_splits', 'check_model_labels',
+           'load_model', 'count_parameters', 'freeze_encoder', 'encode_texts', 'encode_splits', 'check_labels',
            'classification_metrics', 'parse_monitor', 'ClassificationTrainer', 'EpochTimer', 'training_arguments',
            'plot_confusion_matrix', 'plot_history', 'check_arguments', 'finished_run', 'finetune', 'load_classifier',
            'predict', 'misclassified', 'baseline_texts', 'tfidf_baseline', 'format_metrics', 'parse_input',
@@ -223,6 +223,13 @@ def load_task_splits(task:str|TaskSpec, # a key of TASKS or a TaskSpec
             for role, ds in splits.items()
         }
     return {role: ds for role, ds in splits.items() if ds is not None}
+
+def task_splits(args, # a run's ClassificationTrainArguments: task, root, limits, validation protocol
+                seed:int # the run's seed (which subsets)
+               )->dict:
+    "The splits a run with `args` learns from and is scored on: `load_task_splits` with the run's own settings."
+    return load_task_splits(args.downstream_corpus_name, args.downstream_corpus_root_dir, args.limit, seed,
+                            args.train_limit, args.validation_size, args.select_on_test)
 
 # %% ../nbs/02_transfer_learning.ipynb #c028
 def check_model_labels(config, # the pretrained model's config
@@ -478,18 +485,20 @@ def check_arguments(args:ClassificationTrainArguments # the arguments of one fin
 def finished_run(out:Path, # a fine-tuning output directory
                  args:ClassificationTrainArguments # the arguments of the run asked for now
                 )->dict|None:
-    "The saved metrics if `out` holds a finished run with the same arguments, None if none; else BadInputError."
+    "Saved metrics if `out` holds this finished run; None if none or only the schedule grew; else BadInputError."
     if artefact_kind(out) != 'finetune': return None
     saved = json.loads((out/'train_args.json').read_text(encoding='utf-8'))
     asked = dataclasses.asdict(args)
     differ = [
         k for k in asked if k not in _RUN_ONLY and saved.get(k) != asked[k] and not (k == 'seed' and asked[k] is None)
     ]
+    if differ and set(differ) <= set(_LONGER): return None   # a longer schedule: training goes on from its checkpoints
     if differ: raise BadInputError(f"{out}: holds a finished fine-tuning run with other arguments "
                                    f"({', '.join(f'{k}={saved.get(k)!r}' for k in differ[:3])}); expected a new --out")
     return json.loads((out/'metrics.json').read_text(encoding='utf-8'))
 
 _RUN_ONLY = ('progress', 'cpu_workers', 'resume', 'force_download', 'overwrite_cache')   # do not change what is learned
+_LONGER = ('epochs', 'max_steps')   # more of the same run: resumed, not refused
 
 def _evaluation_role(splits:dict)->str:
     "The split the final confusion matrix describes: the test split when there is one, else validation."
@@ -523,15 +532,7 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     device = get_device()
     log.info("fine-tuning %s on %s (%s), %s", args.pretrained_model_name, spec.name, spec.kind, device_report(device))
     set_seed(seed)
-    raw = load_task_splits(
-        spec,
-        args.downstream_corpus_root_dir,
-        args.limit,
-        seed,
-        args.train_limit,
-        args.validation_size,
-        args.select_on_test,
-    )   # bad corpus files stop the run before a model is loaded
+    raw = task_splits(args, seed)   # bad corpus files stop the run before a model is loaded
     tokenizer = load_tokenizer(args.pretrained_model_name, args.force_download)
     model = load_model(args, spec, tokenizer)
     trainable, total = freeze_encoder(model) if args.freeze_encoder else count_parameters(model)
@@ -707,15 +708,7 @@ def tfidf_baseline(args:ClassificationTrainArguments # the arguments of `finetun
     check_fields(args)
     spec, start = get_task(args.downstream_corpus_name), time.perf_counter()
     seed = 7 if args.seed is None else args.seed
-    splits = load_task_splits(
-        spec,
-        args.downstream_corpus_root_dir,
-        args.limit,
-        seed,
-        args.train_limit,
-        args.validation_size,
-        args.select_on_test,
-    )
+    splits = task_splits(args, seed)
     texts = {role: baseline_texts(ds, spec) for role, ds in splits.items()}
     labels = {role: ds['label'][:] for role, ds in splits.items()}
     def fit(c): return make_pipeline(TfidfVectorizer(analyzer='char_wb', ngram_range=(1, 3), sublinear_tf=True),
