@@ -232,13 +232,16 @@ def task_splits(args, # a run's ClassificationTrainArguments: task, root, limits
                             args.train_limit, args.validation_size, args.select_on_test)
 
 # %% ../nbs/02_transfer_learning.ipynb #c028
+def _is_default_labels(config)->bool:
+    "True if `config` carries only the default LABEL_k names, i.e. no task was fine-tuned into it."
+    return all(v == f'LABEL_{k}' for k, v in config.id2label.items())
+
 def check_model_labels(config, # the pretrained model's config
                        label_names:tuple, # the task's labels
                        name:str # model name, for the message
                       ):
     "Raise if the model was already fine-tuned on a label set other than `label_names`."
-    if all(v == f'LABEL_{k}' for k, v in config.id2label.items()):
-        return  # untouched default labels: a pretrained model
+    if _is_default_labels(config): return   # untouched default labels: a pretrained model
     have = [config.id2label[i] for i in sorted(config.id2label)]
     if have != list(label_names):
         outside = [l for l in label_names if l not in have] or list(label_names)
@@ -608,10 +611,6 @@ def finetune(args:ClassificationTrainArguments # what to fine-tune on what, and 
     return dict(metrics, history=trainer.state.log_history)
 
 # %% ../nbs/02_transfer_learning.ipynb #c078
-def _is_default_labels(config)->bool:
-    "True if `config` carries only the default LABEL_k names, i.e. no task was fine-tuned into it."
-    return all(v == f'LABEL_{k}' for k, v in config.id2label.items())
-
 def load_classifier(model_dir:str|Path, # a fine-tuned model directory (or hub name)
                     device:torch.device|None=None # default: get_device()
                    )->tuple:
