@@ -54,6 +54,7 @@ class CoursePlan:
 COURSE_PRESETS = {
     'tiny': CoursePlan(),
     'mini': CoursePlan(sample_size='medium', vocab_size=16000, pretrain_preset='mini', pretrain_epochs=4.0,
+                       pretrain_learning_rate=5e-4,
                        pretrain_seq_length=128, finetune_epochs=3, finetune_learning_rate=1e-4,
                        finetune_seq_length=128),
     'smoke': CoursePlan(sample_size='tiny', vocab_size=2000, vocab_sizes_compared=(1200, 2000), pretrain_max_steps=6,

@@ -559,7 +559,8 @@ def secret_exposure(model, # a masked LM
 
 # %% ../nbs/04_pretraining.ipynb #c094
 COURSE_RECIPE = dict(sample_size='small', vocab_size=8000, preset='tiny', epochs=12.0, max_seq_length=64, batch_size=32,
-                     learning_rate=5e-4, seed=7)   # chapter 4's model, as `bertcourse course` pretrains it
+                     learning_rate=2e-3, seed=7)   # chapter 4's model, as `bertcourse course` pretrains it
+# A 2-layer BERT wants a large rate: at 5e-4 the same 2,400 steps reach held-out MLM accuracy 0.22, at 2e-3 0.57.
 
 @dataclass(frozen=True)
 class CourseModel:
