@@ -1,117 +1,124 @@
 #!/usr/bin/env python
-"""Does pretraining pay off on the sample corpora? Pretrained tiny BERT vs the same BERT from random init vs TF-IDF.
+"""Does pretraining pay off on the sample corpora? A cheap probe first, then the library's label-efficiency experiment.
 
-Generates the sample corpora, trains the WordPiece tokenizer (vocab 8000) on `pretrain/corpus.txt`, pretrains a tiny
-BERT (MLM + NSP, block 64, batch 32) as `bertcourse course` does, then for each label budget N and seed fine-tunes on
-N reviews drawn (seeded, balanced) from the sample NSMC train file and scores the final model on the whole sample test
-file, three ways: from the pretrained model, from scratch (`init_from_scratch=True`, same tokenizer and architecture)
-and TF-IDF character 1-3-grams + logistic regression on the same N reviews.
+Writes the sample corpora (optionally with another share of conjoined verdict clauses, `samples.CONJOINED`), trains the
+WordPiece tokenizer (vocab 8000) on `pretrain/corpus.txt`, pretrains a tiny BERT as `bertcourse course` does
+(block 64,
+batch 32, 12 epochs), then measures two things:
 
-    python bench/samples.py                              # the course recipe: 12 pretraining epochs
-    python bench/samples.py --pretrain-epochs 4 --budgets 100   # a quick design iteration
-    python bench/samples.py --work /tmp/bench-samples    # keep (and reuse) corpora, tokenizer and pretrained model
+- **probe** (seconds): logistic regression on *frozen* features of the pretrained model and of the same architecture
+  with random weights, trained on N label-balanced training reviews (seeds 0, 1, 2) and scored on the whole test file;
+  features are the [CLS] vector and the mean of the last layer; plus a word probe: the polarity of the 241 rarer
+  lexicon entries predicted from input embeddings by a classifier fitted on the 30 most frequent entries per polarity.
+- **label efficiency** (`--finetune`, minutes): `bertcourse.nsmc.label_efficiency` (pretrained, scratch, frozen,
+  TF-IDF).
 
-Measured on the project's 2-core CPU machine, 2026-12-02, shared (load average 9 to 25), sample size small, seed 0,
-course recipe (tiny BERT, 12 pretraining epochs = 2385 steps, 1109 s wall with `--threads 1`; with torch's 2 threads the
-same run made only 477 steps in 22 minutes under that load), fine-tuning lr 3e-4, batch 32, max_seq_length 64, about 125
-steps (`--steps`), final model, accuracy on the whole sample test file (1,000 reviews), mean +- std over seeds 0, 1, 2:
+    python bench/samples.py                                  # the course recipe: CONJOINED 0.4, lr 2e-3
+    python bench/samples.py --conjoined 0 --learning-rate 5e-4 --finetune   # the recipe before 2026-12-02
+    python bench/samples.py --work /tmp/bench-samples        # keep (and reuse) corpora, tokenizer and model
 
-    python bench/samples.py --threads 1 --budgets 100 300
+Measured on 2026-12-02 on the project's 2-core CPU (1 torch thread per run, two runs side by side, so no timings),
+sample size small, 12 pretraining epochs (about 2,400 steps), mean of seeds 0, 1, 2; random weights give 0.52-0.53 at
+100 labels with every feature:
 
-| labels | epochs | pretrained | scratch | tfidf | pretrained - scratch |
-|---|---|---|---|---|---|
-| 100 | 40 | 0.525 ± 0.007 | 0.550 ± 0.024 | 0.551 ± 0.020 | -2.5 points |
-| 300 | 14 | 0.572 ± 0.006 | 0.628 ± 0.002 | 0.585 ± 0.019 | -5.6 points |
+| generator | objective | lr | MLM acc. | word probe | [CLS] probe 100 / 300 / 4000 | mean probe 100 / 300 |
+|---|---|---|---|---|---|---|
+| CONJOINED 0 (before) | MLM+NSP, 15 % | 5e-4 | 0.22 | 0.54 | 0.512 / 0.536 / 0.591 | 0.521 / 0.557 |
+| CONJOINED 0 | MLM only, 40 % | 5e-4 | 0.29 | 0.63 | 0.526 / 0.524 / 0.568 | 0.546 / 0.583 |
+| CONJOINED 0, fewer negations | MLM+NSP | 5e-4 | 0.24 | 0.52 | 0.494 / 0.538 / 0.595 | 0.553 / 0.582 |
+| CONJOINED 0.4 | MLM+NSP | 5e-4 | 0.22 | 0.56 | 0.552 / 0.573 / 0.647 | 0.558 / 0.575 |
+| CONJOINED 0 | MLM+NSP | 2e-3 | 0.60 | 0.71 | 0.597 / 0.618 / 0.697 | 0.602 / 0.673 |
+| **CONJOINED 0.4** | MLM+NSP | **2e-3** | 0.57 | **0.83** | **0.701 / 0.748 / 0.806** | 0.693 / 0.749 |
 
-The target (pretrained >= scratch + 5 points at 100 labels) is NOT met yet. Pretraining reached MLM accuracy 0.218, NSP 0.766,
-and a linear probe on its input embeddings (trained on the 30 most frequent lexicon entries per polarity) gets the
-polarity of the other 241 entries right only 52 % of the time: in 2,385 steps the tiny BERT does not pick up the polarity
-that the unlabelled text carries (counting co-occurrence with cue sentences alone recovers it for 95 % of the entries,
-see nbs/01_samples.ipynb). Before the redesign (old generator, 4 pretraining epochs): 100 labels 0.605 vs 0.650 scratch.
-A variant with fewer negation/contrast reviews (kind weights 5, 4, 1.5, 1.5, 0.5) and more review documents (review 6,
-thread 3, scene 1, frame 1.5, recipe and weather 0.25; 65 % review sentences) was no better: 100 labels 0.546 vs 0.562,
-300 labels 0.580 vs 0.642 (TF-IDF 0.611, 0.688), probe 51 %; pretraining only on review documents (400 kB, 860 steps)
-gave probe 54 %.
+Two changes together made the difference: the learning rate (a 2-layer BERT at 5e-4 is still learning which word
+shapes fit a slot after 2,400 steps) and same-polarity words joined in one clause ('지루하고 뻔했다'), the nearest
+context from which MLM can learn that two words share a polarity. Fine-tuned on the last row's model
+(`--finetune`, final model, whole test file): 100 labels pretrained 0.668, scratch 0.528, frozen 0.642, TF-IDF 0.595;
+300 labels 0.726, 0.522, 0.686, 0.656. The `bertcourse course` report measures the same on its own run.
 """
-import argparse, math, os, random, shutil, statistics, tempfile, time
+import argparse, os, statistics, tempfile, time
 from pathlib import Path
 
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
-import torch
-from sklearn.feature_extraction.text import TfidfVectorizer
+import numpy as np, torch
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
+from transformers import AutoModel, AutoTokenizer, BertModel
 
-from bertcourse.data import NSMC_HEADER, corpus_paths, read_nsmc
-from bertcourse.samples import write_sample_corpora
+from bertcourse import samples
+from bertcourse.data import corpus_paths, read_nsmc
+from bertcourse.nsmc import efficiency_table, label_efficiency
+from bertcourse.pretraining import COURSE_RECIPE, PretrainingArguments, pretrain
 from bertcourse.tokenizer import train_tokenizer
-from bertcourse.pretraining import PretrainingArguments, pretrain
-from bertcourse.train import ClassificationTrainArguments, finetune
 
-def budget_root(src:Path, dst:Path, n:int, seed:int)->tuple[list, list]:
-    "Write dst/nsmc with n balanced train reviews drawn from src (seeded) and src's whole test file; return both splits."
-    reviews = [r for r in read_nsmc(src, 'train')]
-    rng = random.Random(f"budget:{n}:{seed}")
-    train = [r for lab in (0, 1) for r in rng.sample([r for r in reviews if r.label == lab], n // 2)]
-    rng.shuffle(train)
-    (dst/'nsmc').mkdir(parents=True, exist_ok=True)
-    rows = ['\t'.join(NSMC_HEADER)] + [f"{r.id}\t{r.document}\t{r.label}" for r in train]
-    (dst/'nsmc'/'ratings_train.txt').write_text('\n'.join(rows) + '\n', encoding='utf-8')
-    (dst/'nsmc'/'ratings_test.txt').write_bytes((src/'nsmc'/'ratings_test.txt').read_bytes())
-    return train, list(read_nsmc(dst, 'test'))
+def features(model, tokenizer, texts:list)->dict:
+    "The [CLS] vector and the masked mean of the last layer for every text."
+    cls, mean = [], []
+    with torch.no_grad():
+        for i in range(0, len(texts), 128):
+            batch = tokenizer(texts[i:i + 128], padding=True, truncation=True, max_length=64, return_tensors='pt')
+            h, m = model(**batch).last_hidden_state, batch['attention_mask'].unsqueeze(-1).float()
+            cls.append(h[:, 0]); mean.append((h * m).sum(1) / m.sum(1))
+    return {'cls': torch.cat(cls).numpy(), 'mean': torch.cat(mean).numpy()}
 
-def tfidf_accuracy(train, test)->float:
-    "Test accuracy of character 1-3-gram TF-IDF + logistic regression."
-    model = make_pipeline(TfidfVectorizer(analyzer='char_wb', ngram_range=(1, 3)), LogisticRegression(max_iter=1000))
-    return model.fit([r.document for r in train], [r.label for r in train]).score([r.document for r in test], [r.label for r in test])
+def probe_accuracy(train:np.ndarray, y:np.ndarray, test:np.ndarray, y_test:np.ndarray, n:int, seed:int)->float:
+    "Standardised logistic regression on `n` label-balanced rows drawn with `seed`, scored on the test rows."
+    rng = np.random.default_rng(seed)
+    rows = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:n // 2] for c in (0, 1)])
+    mu, sd = train[rows].mean(0), train[rows].std(0) + 1e-6
+    clf = LogisticRegression(max_iter=3000).fit((train[rows] - mu) / sd, y[rows])
+    return clf.score((test - mu) / sd, y_test)
 
-def bert_accuracy(model:Path, root:Path, out:Path, epochs:int, seed:int, scratch:bool=False, frozen:bool=False)->float:
-    "Fine-tune (pretrained or from scratch) and return the final model's NSMC test accuracy."
-    m = finetune(ClassificationTrainArguments(
-        pretrained_model_name=str(model), downstream_corpus_name='nsmc', downstream_corpus_root_dir=str(root),
-        downstream_model_dir=str(out), max_seq_length=64, batch_size=32, epochs=epochs, learning_rate=3e-4, seed=seed,
-        cpu_workers=0, progress=False, init_from_scratch=scratch, freeze_encoder=frozen, save_top_k=0, eval_steps=10**6, resume=False))
-    shutil.rmtree(out, ignore_errors=True)
-    return m.get('test_accuracy', m['eval_accuracy'])
+def word_probe(model, tokenizer, head:int=30)->float:
+    "Polarity of the rarer lexicon entries from input embeddings, by a classifier fitted on the `head` most frequent."
+    emb = model.get_input_embeddings().weight.detach().numpy()
+    def vec(form, kind):
+        return emb[tokenizer(form + ('했다' if kind == 'h' else ''), add_special_tokens=False)['input_ids']].mean(0)
+    x = {lab: [vec(f, k) for f, k in entries] for lab, entries in samples._LEXICON.items()}
+    fit = LogisticRegression(max_iter=2000).fit(np.array(x[0][:head] + x[1][:head]), [0] * head + [1] * head)
+    rest = np.array(x[0][head:] + x[1][head:])
+    return fit.score(rest, [0] * (len(x[0]) - head) + [1] * (len(x[1]) - head))
+
+def probe(model_dir:Path, root:Path, budgets=(100, 300, 1000, None), seeds=(0, 1, 2)):
+    "Print the frozen-feature probes of the pretrained model and of its random-weight twin."
+    tokenizer, pretrained = AutoTokenizer.from_pretrained(model_dir), AutoModel.from_pretrained(model_dir).eval()
+    torch.manual_seed(0); random_twin = BertModel(pretrained.config).eval()
+    train, test = list(read_nsmc(root, 'train')), list(read_nsmc(root, 'test'))
+    y, y_test = np.array([r.label for r in train]), np.array([r.label for r in test])
+    print(f"word probe (pretrained input embeddings): {word_probe(pretrained, tokenizer):.3f}")
+    for name, model in (('pretrained', pretrained), ('random', random_twin)):
+        f_train = features(model, tokenizer, [r.document for r in train])
+        f_test = features(model, tokenizer, [r.document for r in test])
+        for kind in ('cls', 'mean'):
+            def mean_over_seeds(n):
+                return statistics.mean(probe_accuracy(f_train[kind], y, f_test[kind], y_test, n, s) for s in seeds)
+            cells = [f"{n or 'all'}: {mean_over_seeds(n or len(y)):.3f}" for n in budgets]
+            print(f"{name:>10} {kind:>4} probe  " + '  '.join(cells), flush=True)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--size', default='small'); ap.add_argument('--seed', type=int, default=0, help='sample seed')
-    ap.add_argument('--vocab', type=int, default=8000); ap.add_argument('--pretrain-epochs', type=float, default=12.0)
-    ap.add_argument('--budgets', type=int, nargs='+', default=[100, 300, 1000]); ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    ap.add_argument('--steps', type=int, default=125, help='fine-tuning steps to aim at: epochs = max(4, ceil(steps * 32 / N))')
-    ap.add_argument('--arms', nargs='+', default=['pretrained', 'scratch', 'tfidf'], choices=('pretrained', 'scratch', 'frozen', 'tfidf'))
-    ap.add_argument('--model', default=None, help='fine-tune this pretrained model directory instead of pretraining one')
+    ap.add_argument('--conjoined', type=float, default=samples.CONJOINED, help='share of conjoined verdict clauses')
+    ap.add_argument('--learning-rate', type=float, default=COURSE_RECIPE['learning_rate'],
+                    help='pretraining peak rate')
+    ap.add_argument('--epochs', type=float, default=COURSE_RECIPE['epochs'], help='pretraining epochs')
+    ap.add_argument('--objective', default='mlm+nsp'); ap.add_argument('--mlm-probability', type=float, default=0.15)
+    ap.add_argument('--finetune', action='store_true', help='also run label_efficiency at 100 and 300 labels')
     ap.add_argument('--work', default=None, help='working directory to keep and reuse (default: a temporary one)')
-    ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
+    ap.add_argument('--threads', type=int, default=1, help='torch threads (0: torch default)')
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
+    samples.CONJOINED = a.conjoined
     work = Path(a.work or tempfile.mkdtemp(prefix='bench-samples-'))
-    root, tok = work/'corpora', work/'tokenizer'
-    model = Path(a.model) if a.model else work/f"pretrained-{a.pretrain_epochs:g}"
-    t0 = time.time(); write_sample_corpora(root, a.size, a.seed)
-    if not tok.exists(): train_tokenizer(corpus_paths('pretrain', root), a.vocab, tok)
-    t1 = time.time()
+    root, tok, model = work/'corpora', work/'tokenizer', work/'pretrained'
+    t0 = time.time(); samples.write_sample_corpora(root, 'small')
+    if not tok.exists(): train_tokenizer(corpus_paths('pretrain', root), COURSE_RECIPE['vocab_size'], tok)
     if not model.exists():
-        pretrain(PretrainingArguments(corpus_paths('pretrain', root), tok, model, preset='tiny', epochs=a.pretrain_epochs,
-                                      max_seq_length=64, batch_size=32, progress=False))
-    t2 = time.time()
-    print(f"corpora + tokenizer {t1 - t0:.0f} s, pretraining ({a.pretrain_epochs:g} epochs) {t2 - t1:.0f} s")
-    arms = tuple(a.arms)
-    print(f"| labels | epochs | {' | '.join(arms)} | pretrained - scratch |\n|{'---|' * (len(arms) + 3)}")
-    for n in a.budgets:
-        epochs = max(4, math.ceil(a.steps * 32 / n))
-        acc = {arm: [] for arm in arms}
-        for s in a.seeds:
-            broot = work/f"budget-{n}-{s}"
-            train, test = budget_root(root, broot, n, s)
-            for arm in arms:
-                if arm == 'tfidf': acc[arm].append(tfidf_accuracy(train, test))
-                else: acc[arm].append(bert_accuracy(tok if arm == 'scratch' else model, broot, work/f'ft-{n}-{s}-{arm}', epochs, s,
-                                                    scratch=arm == 'scratch', frozen=arm == 'frozen'))
-        cell = lambda xs: f"{statistics.mean(xs):.3f} ± {statistics.stdev(xs) if len(xs) > 1 else 0:.3f}"
-        gap = statistics.mean(acc['pretrained']) - statistics.mean(acc['scratch']) if {'pretrained', 'scratch'} <= set(arms) else math.nan
-        print(f"| {n} | {epochs} | {' | '.join(cell(acc[arm]) for arm in arms)} | {100 * gap:+.1f} points |", flush=True)
-    print(f"total {time.time() - t0:.0f} s")
+        s = pretrain(PretrainingArguments(corpus_paths('pretrain', root), tok, model, preset='tiny', epochs=a.epochs,
+                                          max_seq_length=64, batch_size=32, learning_rate=a.learning_rate,
+                                          objective=a.objective, mlm_probability=a.mlm_probability, progress=False))
+        print(f"pretrained {s['steps']} steps in {time.time() - t0:.0f} s, "
+              f"held-out MLM accuracy {s['mlm_accuracy']:.3f}")
+    probe(model, root)
+    if a.finetune:
+        print(efficiency_table(label_efficiency(model, 'nsmc', root, budgets=(100, 300), seeds=(0, 1, 2))))
 
 if __name__ == '__main__': main()
