@@ -373,9 +373,9 @@ class PretrainingArguments:
     max_seq_length: int = arg(128, "block size in tokens, special tokens included", cli='--max-seq-length', metavar='N',
                               check=(lambda v: v >= 5, 'at least 5 tokens ([CLS] A [SEP] B [SEP] with one token each)'))
     whole_word: bool = arg(False, "whole-word masking", cli='--whole-word')
-    mlm_probability: float = arg(0.15, "share of tokens chosen for prediction (BERT: 15%)", cli='--mlm-probability',
+    mlm_probability: float = arg(0.15, "share of tokens chosen for prediction (BERT: 0.15)", cli='--mlm-probability',
                                  check=(lambda v: 0 < v < 1, 'a share in (0, 1)'))
-    learning_rate: float = arg(5e-4, "peak learning rate (linear warm-up over 6% of the steps, then linear decay)",
+    learning_rate: float = arg(5e-4, "peak learning rate (linear warm-up over 0.06 of the steps, then linear decay)",
                                cli='--learning-rate', metavar='LR', check=POSITIVE)
     eval_fraction: float = arg(0.05, "share of documents held out for MLM/NSP/replaced-token accuracy",
                                check=(lambda v: 0 <= v < 1, 'a share in [0, 1)'))
