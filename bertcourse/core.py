@@ -167,7 +167,7 @@ def add_dataclass_options(parser:argparse.ArgumentParser, # the (sub)command's p
     for f in dataclasses.fields(cls):
         if not f.metadata.get('cli'): continue
         kind, default = _option_type(f.type), defaults.get(f.name, f.default)
-        kw = dict(dest=f.name, help=f.metadata['help'], **f.metadata['option'])
+        kw = dict(dest=f.name, help=f.metadata['help'].replace('%', '%%'), **f.metadata['option'])   # '15%' is text
         if f.name in choices: kw['choices'] = choices[f.name]
         if kind is bool:
             parser.add_argument(f.metadata['cli'], action=argparse.BooleanOptionalAction, default=default, **kw)

@@ -122,7 +122,9 @@ CASES = [
       for option, value, names, drop in [('--learning-rate', '-1', ('learning_rate=-1.0',), ()), ('--batch-size', '0', ('batch_size=0',), ()),
                                          ('--max-steps', '0', ('max_steps=0',), ()), ('--epochs', '0', ('epochs=0',), ('--max-steps',)),
                                          ('--tokenizer', 'corpora', ('corpora',), ()), ('--tokenizer', 'nope', ('nope',), ()),
-                                         ('--init-from', 'tok', ('tok',), ())]],
+                                         ('--init-from', 'tok', ('tok',), ()),
+                                         ('--generator-size', '2', ('generator_size=2.0',), ()),
+                                         ('--discriminator-weight', '0', ('discriminator_weight=0.0',), ())]],
     # predict (02, the lead's validation)
     Case('predict-batch-size-0', with_(PREDICT, ('--batch-size', '0')), ('batch_size=0',), lead=True),
     Case('predict-pretrained-only-model', with_(PREDICT, ('--model', 'pre')), ('pre',), lead=True),
