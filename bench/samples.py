@@ -101,6 +101,8 @@ def main():
                     help='pretraining peak rate')
     ap.add_argument('--epochs', type=float, default=COURSE_RECIPE['epochs'], help='pretraining epochs')
     ap.add_argument('--objective', default='mlm+nsp'); ap.add_argument('--mlm-probability', type=float, default=0.15)
+    ap.add_argument('--seed', type=int, default=COURSE_RECIPE['seed'], help='pretraining seed')
+    ap.add_argument('--finetune-learning-rate', type=float, default=None, help='label_efficiency learning rate')
     ap.add_argument('--finetune', action='store_true', help='also run label_efficiency at 100 and 300 labels')
     ap.add_argument('--work', default=None, help='working directory to keep and reuse (default: a temporary one)')
     ap.add_argument('--threads', type=int, default=1, help='torch threads (0: torch default)')
@@ -114,11 +116,13 @@ def main():
     if not model.exists():
         s = pretrain(PretrainingArguments(corpus_paths('pretrain', root), tok, model, preset='tiny', epochs=a.epochs,
                                           max_seq_length=64, batch_size=32, learning_rate=a.learning_rate,
-                                          objective=a.objective, mlm_probability=a.mlm_probability, progress=False))
+                                          objective=a.objective, mlm_probability=a.mlm_probability, seed=a.seed,
+                                          progress=False))
         print(f"pretrained {s['steps']} steps in {time.time() - t0:.0f} s, "
               f"held-out MLM accuracy {s['mlm_accuracy']:.3f}")
     probe(model, root)
     if a.finetune:
-        print(efficiency_table(label_efficiency(model, 'nsmc', root, budgets=(100, 300), seeds=(0, 1, 2))))
+        rate = {} if a.finetune_learning_rate is None else dict(learning_rate=a.finetune_learning_rate)
+        print(efficiency_table(label_efficiency(model, 'nsmc', root, budgets=(100, 300), seeds=(0, 1, 2), **rate)))
 
 if __name__ == '__main__': main()

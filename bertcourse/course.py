@@ -20,8 +20,8 @@ from . import data, samples
 from .tokenizer import train_and_check, checks_report, compare_vocab_sizes, plot_vocab_sizes
 from .pretraining import COURSE_RECIPE, PretrainingArguments, pretrain, plot_pretraining, format_summary
 from .train import TASKS, ClassificationTrainArguments, finetune, format_metrics, get_task, plot_history, tfidf_baseline
-from .nsmc import (EFFICIENCY_BUDGETS, EFFICIENCY_METHODS, SMALL_MODEL_DEFAULTS, efficiency_table, format_transfer,
-                             label_efficiency, transfer_gap)
+from .nsmc import (EFFICIENCY_BUDGETS, EFFICIENCY_LEARNING_RATE, EFFICIENCY_METHODS, SMALL_MODEL_DEFAULTS,
+                             efficiency_table, format_transfer, label_efficiency, transfer_gap)
 
 # %% ../nbs/09_course.ipynb #c007
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class CoursePlan:
     pretrain_max_steps:int|None = None  # steps instead of epochs
     pretrain_seq_length:int = COURSE_RECIPE['max_seq_length']  # block size of pretraining examples
     pretrain_learning_rate:float = COURSE_RECIPE['learning_rate']
+    pretrain_objective:str = COURSE_RECIPE['objective']  # 'mlm' alone is always used on downstream text (DAPT)
+    pretrain_mlm_probability:float = COURSE_RECIPE['mlm_probability']
     batch_size:int = COURSE_RECIPE['batch_size']
     seed:int = COURSE_RECIPE['seed']  # pretraining and fine-tuning seed
     finetune_tasks:tuple = ('nsmc', 'kornli', 'klue-nli')  # downstream tasks, in order (those whose files exist)
@@ -50,11 +52,12 @@ class CoursePlan:
     efficiency_methods:tuple = EFFICIENCY_METHODS
     efficiency_min_steps:int = 60
     efficiency_min_epochs:float = 2.0
+    efficiency_learning_rate:float = EFFICIENCY_LEARNING_RATE
 
 COURSE_PRESETS = {
     'tiny': CoursePlan(),
     'mini': CoursePlan(sample_size='medium', vocab_size=16000, pretrain_preset='mini', pretrain_epochs=4.0,
-                       pretrain_learning_rate=5e-4,
+                       pretrain_learning_rate=5e-4, pretrain_objective='mlm+nsp', pretrain_mlm_probability=0.15,
                        pretrain_seq_length=128, finetune_epochs=3, finetune_learning_rate=1e-4,
                        finetune_seq_length=128),
     'smoke': CoursePlan(sample_size='tiny', vocab_size=2000, vocab_sizes_compared=(1200, 2000), pretrain_max_steps=6,
@@ -156,13 +159,15 @@ def stage_tokenizer(c:Course)->dict:
     return dict(checks=checks, vocab_sizes=sizes)
 
 def stage_pretrain(c:Course)->dict:
-    "Pretrain BERT from the course tokenizer (MLM + NSP; MLM alone on downstream text); resumes from its checkpoints."
+    "Pretrain BERT from the course tokenizer by the plan's objective (MLM alone on downstream text); resumes."
     p = c.plan
     summary = pretrain(PretrainingArguments(
         c.pretraining_text, c.path('tokenizer'), c.path('pretrained'), preset=p.pretrain_preset,
-        objective='mlm' if c.domain_adaptive else 'mlm+nsp', epochs=None if p.pretrain_max_steps else p.pretrain_epochs,
+        objective='mlm' if c.domain_adaptive else p.pretrain_objective,
+        epochs=None if p.pretrain_max_steps else p.pretrain_epochs,
         max_steps=p.pretrain_max_steps, batch_size=p.batch_size, max_seq_length=p.pretrain_seq_length,
-        learning_rate=p.pretrain_learning_rate, seed=p.seed, progress=c.progress))
+        learning_rate=p.pretrain_learning_rate, mlm_probability=p.pretrain_mlm_probability, seed=p.seed,
+        progress=c.progress))
     print(format_summary(summary))
     return summary
 
@@ -202,7 +207,7 @@ def stage_label_efficiency(c:Course)->dict:
     records = label_efficiency(c.path('pretrained'), p.efficiency_task, c.corpus_root, p.efficiency_budgets,
                                p.efficiency_seeds, p.efficiency_methods, out=c.path('label-efficiency'),
                                batch_size=p.batch_size, max_seq_length=p.finetune_seq_length,
-                               learning_rate=p.finetune_learning_rate, warmup_ratio=p.finetune_warmup_ratio,
+                               learning_rate=p.efficiency_learning_rate, warmup_ratio=p.finetune_warmup_ratio,
                                min_steps=p.efficiency_min_steps, min_epochs=p.efficiency_min_epochs,
                                scratch_preset=p.pretrain_preset, progress=False)
     table, transfer = efficiency_table(records), transfer_gap(records)

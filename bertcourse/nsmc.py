@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['KCBERT_NSMC_ACCURACY', 'GPU_DEFAULTS', 'CPU_DEFAULTS', 'SMALL_MODEL_DEFAULTS', 'EFFICIENCY_METHODS',
-           'EFFICIENCY_BUDGETS', 'TRANSFER_TARGET', 'PRESET_SHAPE', 'EFFICIENCY_STYLES', 'token_lengths',
-           'length_summary', 'suggest_max_seq_length', 'nsmc_arguments', 'label_budget', 'LabelEfficiencyArguments',
-           'efficiency_steps', 'matching_preset', 'subset_digest', 'efficiency_arguments', 'efficiency_summary',
-           'efficiency_table', 'transfer_gap', 'format_transfer', 'plot_label_efficiency', 'write_label_efficiency',
-           'label_efficiency', 'accuracy_by_length']
+           'EFFICIENCY_BUDGETS', 'EFFICIENCY_LEARNING_RATE', 'TRANSFER_TARGET', 'PRESET_SHAPE', 'EFFICIENCY_STYLES',
+           'token_lengths', 'length_summary', 'suggest_max_seq_length', 'nsmc_arguments', 'label_budget',
+           'LabelEfficiencyArguments', 'efficiency_steps', 'matching_preset', 'subset_digest', 'efficiency_arguments',
+           'efficiency_summary', 'efficiency_table', 'transfer_gap', 'format_transfer', 'plot_label_efficiency',
+           'write_label_efficiency', 'label_efficiency', 'accuracy_by_length']
 
 # %% ../nbs/05_nsmc.ipynb #c004
 import argparse, dataclasses, hashlib, json, math, shutil, tempfile, time
@@ -79,6 +79,7 @@ def nsmc_arguments(model:str|Path, # a local model directory (e.g. chapter 4's) 
 # %% ../nbs/05_nsmc.ipynb #e002
 EFFICIENCY_METHODS = ('pretrained', 'scratch', 'frozen', 'tfidf')   # fine-tuned, random-init twin, frozen, TF-IDF
 EFFICIENCY_BUDGETS = (100, 300, 1000, 3000, None)   # labelled training examples per run; None: every training label
+EFFICIENCY_LEARNING_RATE = 1e-3   # few labels, a fixed 60+ steps: a tiny BERT needs a large rate (scratch too)
 TRANSFER_TARGET = 0.05   # the course's transfer check: pretrained beats scratch by this much at the smallest budget
 
 def label_budget(value:str|int|None # a number of labels, or None / 'all' for every training label
@@ -115,7 +116,7 @@ class LabelEfficiencyArguments:
                                     f"distinct methods out of {', '.join(EFFICIENCY_METHODS)}"))
     batch_size: int = arg(32, "training batch size", cli='--batch-size', check=POSITIVE)
     max_seq_length: int = arg(64, "longest input in tokens", cli='--max-seq-length', check=POSITIVE)
-    learning_rate: float = arg(SMALL_MODEL_DEFAULTS['learning_rate'],
+    learning_rate: float = arg(EFFICIENCY_LEARNING_RATE,
                                "peak learning rate of the fine-tuned and of the from-scratch model (the same for both)",
                                cli='--learning-rate', check=POSITIVE)
     frozen_learning_rate: float = arg(5e-3, "peak learning rate of the classifier head on the frozen encoder",
