@@ -415,7 +415,7 @@ def add_cli(subparsers):
                    help='downstream tasks to run (default: every task whose files are under --root)')
     p.add_argument('--out', default='runs/course', help='output directory (default runs/course)')
     p.add_argument('--preset', default='tiny', choices=list(COURSE_PRESETS),
-                   help='run size (default tiny: about 15 minutes on 2 idle CPU cores, see README)')
+                   help='run size (default tiny: about 5 minutes on 2 idle CPU cores, see README)')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.set_defaults(run=_run_course)
     return p
