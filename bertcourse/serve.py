@@ -91,7 +91,7 @@ def default_model_dirs(base:str|Path='.' # the directory `bertcourse course --ou
 def _run_demo(a:argparse.Namespace)->int:
     "`bertcourse demo`: serve the models (by default those of `bertcourse course --out runs/course`) until interrupted."
     demo = build_demo(a.model or default_model_dirs())
-    demo.launch(server_name=a.host, server_port=a.port, share=a.share, prevent_thread_lock=a.no_block)
+    demo.launch(server_name=a.host, server_port=a.port, share=a.share, prevent_thread_lock=a.no_block, inline=False)
     if a.no_block: print(f"demo running at {demo.local_url}"); demo.close()
     return 0
 
