@@ -208,7 +208,7 @@ def test_data_reads_reordered_columns_by_name_and_stops_at_other_columns(base, t
 def test_interrupted_pretraining_resumes_past_a_torn_checkpoint(base, tmp_path):
     "Ctrl-C: one line, exit 130; the rerun skips a checkpoint with only config.json and resumes from the newest complete one."
     w = linked_copy(base['dir'], tmp_path/'w')
-    argv = with_(PRE, ('--max-steps', '400'), ('--save-steps', '20'))   # a checkpoint lives 20 steps: the poll sees it whole
+    argv = with_(PRE, ('--max-steps', '5000'), ('--save-steps', '20'))   # 400 steps took 13 s: Ctrl-C came after the end
     child = subprocess.Popen(['bertcourse', *argv], cwd=w, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     checkpoints, deadline = w/'out'/'checkpoints', time.time() + 240
     while not any(checkpoint_problem(p) is None for p in checkpoints.glob('checkpoint-*')):
