@@ -37,6 +37,8 @@ class CoursePlan:
     pretrain_learning_rate:float = COURSE_RECIPE['learning_rate']
     pretrain_objective:str = COURSE_RECIPE['objective']  # 'mlm' alone is always used on downstream text (DAPT)
     pretrain_mlm_probability:float = COURSE_RECIPE['mlm_probability']
+    pretrain_eval_fraction:float = 0.05  # share of pretraining documents held out for the MLM accuracy
+    pretrain_text:str = 'corpus'  # 'corpus': pretrain/corpus.txt when the root has it; 'task': the tasks' training text
     batch_size:int = COURSE_RECIPE['batch_size']
     seed:int = COURSE_RECIPE['seed']  # pretraining and fine-tuning seed
     finetune_tasks:tuple = ('nsmc', 'kornli', 'klue-nli')  # downstream tasks, in order (those whose files exist)
@@ -53,6 +55,10 @@ class CoursePlan:
     efficiency_min_steps:int = 60
     efficiency_min_epochs:float = 2.0
     efficiency_learning_rate:float = EFFICIENCY_LEARNING_RATE
+    needs_root:bool = False  # a recipe sized for real corpora: refuse the generated sample corpora
+    def __post_init__(self):
+        if self.pretrain_text not in ('corpus', 'task'):
+            raise BadInputError(f"pretrain_text {self.pretrain_text!r}: expected 'corpus' or 'task'")
 
 COURSE_PRESETS = {
     'tiny': CoursePlan(),
@@ -60,6 +66,12 @@ COURSE_PRESETS = {
                        pretrain_learning_rate=5e-4, pretrain_objective='mlm+nsp', pretrain_mlm_probability=0.15,
                        pretrain_seq_length=128, finetune_epochs=3, finetune_learning_rate=1e-4,
                        finetune_seq_length=128),
+    'real-cpu': CoursePlan(vocab_size=8000, vocab_sizes_compared=(8000, 16000), pretrain_preset='tiny',
+                           pretrain_max_steps=8000, pretrain_seq_length=64, batch_size=32,
+                           pretrain_learning_rate=2e-3, pretrain_objective='mlm', pretrain_mlm_probability=0.4,
+                           pretrain_eval_fraction=0.01, finetune_epochs=2, finetune_learning_rate=1e-3,
+                           efficiency_budgets=(100, 1000, 3000), efficiency_methods=('pretrained', 'scratch', 'tfidf'),
+                           efficiency_min_steps=100, efficiency_min_epochs=5.0, pretrain_text='task', needs_root=True),
     'smoke': CoursePlan(sample_size='tiny', vocab_size=2000, vocab_sizes_compared=(1200, 2000), pretrain_max_steps=6,
                         batch_size=16, finetune_tasks=('nsmc', 'kornli'), finetune_epochs=1, finetune_max_steps=6,
                         finetune_limit=96, efficiency_budgets=(16, 48), efficiency_seeds=(0,),
@@ -79,7 +91,8 @@ class Course:
     def corpus_root(self)->Path: return self.root or self.out/'corpora'
     @property
     def domain_adaptive(self)->bool:
-        "True when the root has no pretraining corpus: pretrain on the downstream training text instead."
+        "True when BERT pretrains on the downstream training text: the plan says so, or the root has no corpus."
+        if self.plan.pretrain_text == 'task': return True
         return not all(p.is_file() for p in data.corpus_paths('pretrain', self.corpus_root)) and self.root is not None
     @property
     def pretraining_text(self)->list:
@@ -145,8 +158,10 @@ def stage_data(c:Course)->dict:
     corpora.append(data.read_pretraining_corpus(c.pretraining_text))
     print(data.corpora_report(corpora, show=2))
     if documents is not None:
-        print(f"no pretrain/corpus.txt under {c.corpus_root}: pretraining on the training text of "
-              f"{', '.join(c.plan.finetune_tasks)} ({documents} documents), masked language modelling only")
+        why = ("the plan pretrains on the task text" if c.plan.pretrain_text == 'task' else
+               f"no pretrain/corpus.txt under {c.corpus_root}")
+        print(f"{why}: pretraining on the training text of {', '.join(c.plan.finetune_tasks)} ({documents} documents), "
+              "masked language modelling only")
     counts = {f'{x.name} {x.split or ""}'.strip(): dict(records=len(x), problems=len(x.problems)) for x in corpora}
     return dict(root=str(c.corpus_root), pretraining_text=[str(p) for p in c.pretraining_text],
                 domain_adaptive=documents, corpora=counts)
@@ -155,7 +170,8 @@ def stage_tokenizer(c:Course)->dict:
     "Train the WordPiece tokenizer on all but the last 5 % of lines, check it on those, and compare vocabulary sizes."
     checks, train_lines, heldout = train_and_check(c.pretraining_text, c.plan.vocab_size, c.path('tokenizer'))
     print(checks_report(checks))
-    sizes = compare_vocab_sizes(train_lines, heldout, c.plan.vocab_sizes_compared, kinds=('wordpiece',))
+    sizes = compare_vocab_sizes(train_lines, heldout, c.plan.vocab_sizes_compared, kinds=('wordpiece',),
+                                skip_too_small=True)   # real corpora have alphabets of thousands of characters
     return dict(checks=checks, vocab_sizes=sizes)
 
 def stage_pretrain(c:Course)->dict:
@@ -166,8 +182,8 @@ def stage_pretrain(c:Course)->dict:
         objective='mlm' if c.domain_adaptive else p.pretrain_objective,
         epochs=None if p.pretrain_max_steps else p.pretrain_epochs,
         max_steps=p.pretrain_max_steps, batch_size=p.batch_size, max_seq_length=p.pretrain_seq_length,
-        learning_rate=p.pretrain_learning_rate, mlm_probability=p.pretrain_mlm_probability, seed=p.seed,
-        progress=c.progress))
+        learning_rate=p.pretrain_learning_rate, mlm_probability=p.pretrain_mlm_probability,
+        eval_fraction=p.pretrain_eval_fraction, seed=p.seed, progress=c.progress))
     print(format_summary(summary))
     return summary
 
@@ -268,6 +284,9 @@ def run_course(out:str|Path, # output directory of the whole run
         if preset not in COURSE_PRESETS:
             raise BadInputError(f"preset {preset!r}: expected one of {', '.join(COURSE_PRESETS)}")
         plan = COURSE_PRESETS[preset]
+    if plan.needs_root and root is None:
+        raise BadInputError(f"preset {preset!r} is sized for real corpora: expected --root with NSMC files "
+                            "(`bertcourse data --fetch nsmc --root ROOT`); the sample corpora suit tiny and mini")
     out = check_course_dir(out)
     if root is not None and not Path(root).is_dir(): raise BadInputError(f"--root {root}: no such directory")
     plan, skipped = select_tasks(plan, root, tasks)
@@ -357,9 +376,10 @@ def report_markdown(c:Course, state:dict, figs:dict)->str:
     nsp = '' if pre['nsp_accuracy'] is None else f", NSP accuracy {pre['nsp_accuracy']:.3f}"
     text = f"pretraining text: {', '.join(d['pretraining_text'])}"
     if d.get('domain_adaptive') is not None:
-        text = (f"domain-adaptive: no pretrain/corpus.txt under the root, so BERT was pretrained (masked language "
-                f"modelling only) on the training text of {', '.join(c.plan.finetune_tasks)}: {d['domain_adaptive']:,} "
-                "documents")
+        why = ("the plan pretrains on the task text" if c.plan.pretrain_text == 'task' else
+               "no pretrain/corpus.txt under the root")
+        text = (f"domain-adaptive: {why}, so BERT was pretrained (masked language modelling only) on the training "
+                f"text of {', '.join(c.plan.finetune_tasks)}: {d['domain_adaptive']:,} documents")
     lines = ['# bertcourse course report', '', f"device: {device_report()}; corpus root: `{state['root']}`", '',
              f"tasks run: {', '.join(c.plan.finetune_tasks)}"]
     lines += [f"- skipped {k}: {v}" for k, v in state['skipped'].items()]
@@ -415,7 +435,9 @@ def add_cli(subparsers):
                    help='downstream tasks to run (default: every task whose files are under --root)')
     p.add_argument('--out', default='runs/course', help='output directory (default runs/course)')
     p.add_argument('--preset', default='tiny', choices=list(COURSE_PRESETS),
-                   help='run size (default tiny: about 5 minutes on 2 idle CPU cores, see README)')
+                   help='run size: tiny (default; the sample corpora, about 5 minutes on 2 idle CPU cores), mini '
+                        '(larger, for a GPU), real-cpu (real NSMC under --root, under an hour on 2 CPU cores); '
+                        'see README')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.set_defaults(run=_run_course)
     return p

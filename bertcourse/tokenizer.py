@@ -383,18 +383,20 @@ def checks_report(checks:dict # the result of `tokenizer_checks`
 def compare_vocab_sizes(train_lines:list, # training texts
                         heldout:list, # held-out texts for the checks
                         sizes:tuple, # vocabulary sizes to ask for
-                        kinds:tuple=KINDS # tokenizer kinds to train
+                        kinds:tuple=KINDS, # tokenizer kinds to train
+                        skip_too_small:bool=False # leave out (and print) sizes that cannot hold the alphabet
                        )->list:
     "Train one tokenizer per kind and size; return one row of `tokenizer_checks` per tokenizer."
-    return [
-        dict(
-            kind=kind,
-            asked=size,
-            **tokenizer_checks(train_tokenizer(iter(train_lines), size, kind=kind), heldout, size)
-        )
-        for kind in kinds
-        for size in sizes
-    ]
+    rows = []
+    for kind in kinds:
+        for size in sizes:
+            try: tokenizer = train_tokenizer(iter(train_lines), size, kind=kind)
+            except BadInputError as e:
+                if not (skip_too_small and 'is too small' in str(e)): raise
+                print(f"{kind} {size:,}: left out of the comparison ({e})")
+                continue
+            rows.append(dict(kind=kind, asked=size, **tokenizer_checks(tokenizer, heldout, size)))
+    return rows
 
 def plot_vocab_sizes(rows:list, # the result of `compare_vocab_sizes`
                      axes=None # two matplotlib axes (default: a new figure)
