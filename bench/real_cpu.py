@@ -23,25 +23,23 @@ Every result is appended to WORK/results.jsonl; `--table` prints them all as the
 Times are per torch thread: the study runs two recipes side by side with one thread each, so `--minutes` are
 core-minutes (the course preset is timed on its own, two threads, idle machine: see bench/README.md).
 """
-import argparse, json, os, time
+import argparse, json, os, shutil, time
 from pathlib import Path
 
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch
 
-from bertcourse.data import corpus_paths, read_nsmc
+from bertcourse.course import Course, CoursePlan, write_pretraining_text
+from bertcourse.data import corpus_paths
 from bertcourse.nsmc import label_budget, label_efficiency
 from bertcourse.pretraining import PretrainingArguments, pretrain
 from bertcourse.tokenizer import train_tokenizer
 
 def training_text(root:Path, work:Path)->Path:
-    "The labelled training reviews' text alone, one review per document (domain-adaptive pretraining)."
-    path = work/'train-text'/'corpus.txt'
-    if not path.is_file():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(''.join(f"{r.document}\n\n" for r in read_nsmc(root, 'train') if r.document.strip()),
-                        encoding='utf-8')
-    return path
+    "The labelled training reviews' text alone, one review per document: the course's task-text pretraining corpus."
+    c = Course(work/'train-text', root, CoursePlan(finetune_tasks=('nsmc',), pretrain_text='task'), progress=False)
+    if not c.pretraining_text[0].is_file(): write_pretraining_text(c)
+    return c.pretraining_text[0]
 
 def packed_text(text:Path, work:Path, per_document:int=64)->Path:
     "`text` rewritten with `per_document` reviews per document, so a block holds consecutive reviews."
@@ -65,8 +63,7 @@ def calibrated_steps(a, text:Path, tokenizer:Path)->tuple:
     "(steps that fill `a.minutes`, seconds per step measured on 40 steps without evaluation)."
     probe = a.work/'runs'/f'{a.name}.calibration'
     s = pretrain(pretraining_arguments(a, text, tokenizer, probe, 40, 0.0))
-    for p in sorted(probe.rglob('*'), reverse=True): p.rmdir() if p.is_dir() else p.unlink()
-    probe.rmdir()
+    shutil.rmtree(probe)
     per_step = s['train_seconds'] / 40
     return int(a.minutes * 60 / per_step), per_step
 

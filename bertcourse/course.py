@@ -95,6 +95,11 @@ class Course:
         if self.plan.pretrain_text == 'task': return True
         return not all(p.is_file() for p in data.corpus_paths('pretrain', self.corpus_root)) and self.root is not None
     @property
+    def why_task_text(self)->str:
+        "Why BERT pretrains on the downstream training text (when `domain_adaptive`)."
+        return ("the plan pretrains on the task text" if self.plan.pretrain_text == 'task' else
+                f"no pretrain/corpus.txt under {self.corpus_root}")
+    @property
     def pretraining_text(self)->list:
         if self.domain_adaptive: return [self.out/'pretraining-text'/'corpus.txt']
         return data.corpus_paths('pretrain', self.corpus_root)
@@ -158,10 +163,8 @@ def stage_data(c:Course)->dict:
     corpora.append(data.read_pretraining_corpus(c.pretraining_text))
     print(data.corpora_report(corpora, show=2))
     if documents is not None:
-        why = ("the plan pretrains on the task text" if c.plan.pretrain_text == 'task' else
-               f"no pretrain/corpus.txt under {c.corpus_root}")
-        print(f"{why}: pretraining on the training text of {', '.join(c.plan.finetune_tasks)} ({documents} documents), "
-              "masked language modelling only")
+        print(f"{c.why_task_text}: pretraining on the training text of {', '.join(c.plan.finetune_tasks)} "
+              f"({documents} documents), masked language modelling only")
     counts = {f'{x.name} {x.split or ""}'.strip(): dict(records=len(x), problems=len(x.problems)) for x in corpora}
     return dict(root=str(c.corpus_root), pretraining_text=[str(p) for p in c.pretraining_text],
                 domain_adaptive=documents, corpora=counts)
@@ -376,9 +379,8 @@ def report_markdown(c:Course, state:dict, figs:dict)->str:
     nsp = '' if pre['nsp_accuracy'] is None else f", NSP accuracy {pre['nsp_accuracy']:.3f}"
     text = f"pretraining text: {', '.join(d['pretraining_text'])}"
     if d.get('domain_adaptive') is not None:
-        why = ("the plan pretrains on the task text" if c.plan.pretrain_text == 'task' else
-               "no pretrain/corpus.txt under the root")
-        text = (f"domain-adaptive: {why}, so BERT was pretrained (masked language modelling only) on the training "
+        text = (f"domain-adaptive: {c.why_task_text}, so BERT was pretrained (masked language modelling only) "
+                f"on the training "
                 f"text of {', '.join(c.plan.finetune_tasks)}: {d['domain_adaptive']:,} documents")
     lines = ['# bertcourse course report', '', f"device: {device_report()}; corpus root: `{state['root']}`", '',
              f"tasks run: {', '.join(c.plan.finetune_tasks)}"]

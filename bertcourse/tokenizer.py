@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['SPECIAL_TOKENS', 'KINDS', 'BYTE_ALPHABET', 'MAX_VOCAB_SIZE', 'MIN_MODEL_MAX_LENGTH', 'iter_lines', 'split_heldout',
            'char_counts', 'default_limit_alphabet', 'korean_normalizer', 'build_tokenizer', 'bert_post_processor',
-           'wrap_tokenizer', 'save_tokenizer', 'check_tokenizer_args', 'train_tokenizer', 'tokenizer_checks',
-           'check_problems', 'checks_report', 'compare_vocab_sizes', 'plot_vocab_sizes', 'train_and_check']
+           'wrap_tokenizer', 'save_tokenizer', 'VocabTooSmallError', 'check_tokenizer_args', 'train_tokenizer',
+           'tokenizer_checks', 'check_problems', 'checks_report', 'compare_vocab_sizes', 'plot_vocab_sizes',
+           'train_and_check']
 
 # %% ../nbs/03_tokenizer.ipynb #c004
 import unicodedata
@@ -165,11 +166,14 @@ def _fit(kind, trainer, files, texts)->Tokenizer:
     else: tok.train_from_iterator(texts, trainer, length=len(texts))
     return tok
 
+class VocabTooSmallError(BadInputError):
+    "A vocabulary size that cannot hold the special tokens and the alphabet of the corpus."
+
 def _too_small(vocab_size, need, what):
     "The error for a vocabulary that cannot hold the special tokens and the alphabet."
-    return BadInputError(f"vocab_size={vocab_size} is too small: the {len(SPECIAL_TOKENS)} special tokens and {what} "
-                         f"already take {need} entries; ask for at least {need}" +
-                         (" or lower limit_alphabet" if 'character' in what else ""))
+    return VocabTooSmallError(f"vocab_size={vocab_size} is too small: the {len(SPECIAL_TOKENS)} special tokens and "
+                              f"{what} already take {need} entries; ask for at least {need}" +
+                              (" or lower limit_alphabet" if 'character' in what else ""))
 
 # %% ../nbs/03_tokenizer.ipynb #c026
 def _alphabet(counts:Counter, # character counts of the corpus (`char_counts`)
@@ -391,8 +395,8 @@ def compare_vocab_sizes(train_lines:list, # training texts
     for kind in kinds:
         for size in sizes:
             try: tokenizer = train_tokenizer(iter(train_lines), size, kind=kind)
-            except BadInputError as e:
-                if not (skip_too_small and 'is too small' in str(e)): raise
+            except VocabTooSmallError as e:
+                if not skip_too_small: raise
                 print(f"{kind} {size:,}: left out of the comparison ({e})")
                 continue
             rows.append(dict(kind=kind, asked=size, **tokenizer_checks(tokenizer, heldout, size)))
