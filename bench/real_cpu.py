@@ -19,6 +19,7 @@ Every result is appended to WORK/results.jsonl; `--table` prints them all as the
     python bench/real_cpu.py --root ../shared/data/nsmc-real --name electra --objective electra --mlm-probability 0.15
     python bench/real_cpu.py --root ../shared/data/nsmc-real --name baselines --baselines --steps 1
     python bench/real_cpu.py --root ../shared/data/nsmc-real --table
+    python bench/real_cpu.py --root ../shared/data/nsmc-real --text train --speed   # s/step at 1 and 2 threads
 
 Times are per torch thread: the study runs two recipes side by side with one thread each, so `--minutes` are
 core-minutes (the course preset is timed on its own, two threads, idle machine: see bench/README.md).
@@ -57,7 +58,8 @@ def pretraining_arguments(a, text:Path, tokenizer:Path, out:Path, steps:int, eva
                                 batch_size=a.batch_size, max_seq_length=a.max_seq_length,
                                 learning_rate=a.learning_rate, mlm_probability=a.mlm_probability,
                                 generator_size=a.generator_size, eval_fraction=eval_fraction, seed=a.seed,
-                                cache_dir=a.work/'cache', progress=False)
+                                cache_dir=a.work/'cache', progress=False,
+                                config_overrides=dict(num_hidden_layers=a.layers) if a.layers else None)
 
 def calibrated_steps(a, text:Path, tokenizer:Path)->tuple:
     "(steps that fill `a.minutes`, seconds per step measured on 40 steps without evaluation)."
@@ -66,6 +68,21 @@ def calibrated_steps(a, text:Path, tokenizer:Path)->tuple:
     shutil.rmtree(probe)
     per_step = s['train_seconds'] / 40
     return int(a.minutes * 60 / per_step), per_step
+
+def thread_speeds(a, rounds:int=2, steps:int=60)->list:
+    "Seconds per step of recipe `a` with 1 and with 2 torch threads, alternating `rounds` times: (threads, s/step)."
+    text = corpus_paths('pretrain', a.root)[0] if a.text == 'corpus' else training_text(a.root, a.work)
+    tokenizer = a.work/f'tokenizer-{a.text}-{a.vocab_size}'
+    if not tokenizer.exists(): train_tokenizer([text], a.vocab_size, tokenizer)
+    probe, speeds = a.work/'runs'/'thread-speed', []
+    for threads in (1, 2) * rounds:
+        torch.set_num_threads(threads)
+        shutil.rmtree(probe, ignore_errors=True)
+        speeds.append((threads, pretrain(pretraining_arguments(a, text, tokenizer, probe, steps, 0.0))['train_seconds']
+                       / steps))
+        print(f"{threads} thread(s): {speeds[-1][1]:.3f} s/step", flush=True)
+    shutil.rmtree(probe)
+    return speeds
 
 def run(a)->dict:
     "Tokenizer, pretraining and label efficiency of one recipe; the record appended to results.jsonl."
@@ -119,10 +136,13 @@ def main():
     ap.add_argument('--work', type=Path, default=Path('runs/bench-real-cpu'), help='tokenizers, models, results.jsonl')
     ap.add_argument('--name', default='recipe', help='name of the run in the table')
     ap.add_argument('--table', action='store_true', help='print the table of every result so far and stop')
+    ap.add_argument('--speed', action='store_true',
+                    help="time the recipe's steps at 1 and 2 threads (idle machine), stop: 2-core minutes -> steps")
     ap.add_argument('--text', choices=('corpus', 'train'), default='corpus',
                     help="pretraining text: pretrain/corpus.txt, or only the training reviews' text")
     ap.add_argument('--vocab-size', type=int, default=8000)
     ap.add_argument('--preset', default='tiny')
+    ap.add_argument('--layers', type=int, default=None, help="transformer layers instead of the preset's")
     ap.add_argument('--objective', default='mlm')
     ap.add_argument('--mlm-probability', type=float, default=0.4)
     ap.add_argument('--generator-size', type=float, default=0.25)
@@ -142,6 +162,7 @@ def main():
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
     if a.table: print(table(a.work)); return
+    if a.speed: thread_speeds(a); return
     if a.threads: torch.set_num_threads(a.threads)
     record = run(a)
     print(json.dumps({k: v for k, v in record.items() if k != 'finetuned'}))

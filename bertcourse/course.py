@@ -67,7 +67,7 @@ COURSE_PRESETS = {
                        pretrain_seq_length=128, finetune_epochs=3, finetune_learning_rate=1e-4,
                        finetune_seq_length=128),
     'real-cpu': CoursePlan(vocab_size=8000, vocab_sizes_compared=(8000, 16000), pretrain_preset='tiny',
-                           pretrain_max_steps=8000, pretrain_seq_length=64, batch_size=32,
+                           pretrain_max_steps=16400, pretrain_seq_length=64, batch_size=32,
                            pretrain_learning_rate=2e-3, pretrain_objective='mlm', pretrain_mlm_probability=0.4,
                            pretrain_eval_fraction=0.01, finetune_epochs=2, finetune_learning_rate=1e-3,
                            efficiency_budgets=(100, 1000, 3000), efficiency_methods=('pretrained', 'scratch', 'tfidf'),

@@ -441,6 +441,7 @@ def _pretraining_model(args:PretrainingArguments, tokenizer)->BertPreTrainedMode
         config.electra_generator = generator_sizes(config, args.generator_size)
     model = cls(config) if args.init_from is None else cls.from_pretrained(str(args.init_from), config=config)
     if electra: model.discriminator_weight = args.discriminator_weight
+    if electra and args.init_from is None: model.start_discriminator_at(args.mlm_probability)   # no early collapse
     check_vocab(tokenizer, model.config)
     if args.max_seq_length > model.config.max_position_embeddings:
         raise BadInputError(f"max_seq_length={args.max_seq_length}: the model has only "
@@ -604,6 +605,11 @@ class BertForReplacedTokenDetection(BertPreTrainedModel):
     def _init_weights(self, module):
         super()._init_weights(module)
         if isinstance(module, _GeneratorHead): init.zeros_(module.bias)
+
+    def start_discriminator_at(self, share:float # the share of judged tokens the generator will replace
+                              ):
+        "Set the discriminator's bias so that, before any training, it answers P(replaced) = `share` for every token."
+        with torch.no_grad(): self.discriminator_predictions.prediction.bias.fill_(math.log(share / (1 - share)))
 
     def discriminate(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None, **kwargs):
         "The discriminator's score for every token of `input_ids`: above 0 means 'replaced'."
