@@ -438,8 +438,8 @@ def add_cli(subparsers):
     p.add_argument('--out', default='runs/course', help='output directory (default runs/course)')
     p.add_argument('--preset', default='tiny', choices=list(COURSE_PRESETS),
                    help='run size: tiny (default; the sample corpora, about 5 minutes on 2 idle CPU cores), mini '
-                        '(larger, for a GPU), real-cpu (real NSMC under --root, under an hour on 2 CPU cores); '
-                        'see README')
+                        '(larger, for a GPU), real-cpu (real NSMC under --root, about 40 minutes on 2 idle CPU '
+                        'cores); see README')
     p.add_argument('--quiet', action='store_true', help='no progress bars')
     p.set_defaults(run=_run_course)
     return p

@@ -166,8 +166,9 @@ def hypothesis_only_baseline(args:ClassificationTrainArguments # a fine-tuning r
                             )->dict:
     "`bow_baseline` reading only hypotheses, on `finetune(args)`'s splits; accuracies named like finetune's metrics."
     pairs = task_pairs(args)
-    scores = {f'{role}_accuracy': bow_baseline(pairs['train'], pairs[role], 'hypothesis')['accuracy']
-              for role in ('eval', 'test') if role in pairs}
+    roles = [role for role in ('eval', 'test') if role in pairs]
+    y_pred = iter(bow_baseline(pairs['train'], [p for role in roles for p in pairs[role]], 'hypothesis')['y_pred'])
+    scores = {f'{role}_accuracy': float(np.mean([p.label == next(y_pred) for p in pairs[role]])) for role in roles}
     return dict(task=args.downstream_corpus_name, model='hypothesis-only bag of words', **scores)
 
 def accuracy_table(results:dict # {(corpus, model name): metrics with eval_accuracy and, if tested, test_accuracy}
