@@ -59,7 +59,14 @@ def pretraining_arguments(a, text:Path, tokenizer:Path, out:Path, steps:int, eva
                                 learning_rate=a.learning_rate, mlm_probability=a.mlm_probability,
                                 generator_size=a.generator_size, eval_fraction=eval_fraction, seed=a.seed,
                                 cache_dir=a.work/'cache', progress=False,
-                                config_overrides=dict(num_hidden_layers=a.layers) if a.layers else None)
+                                config_overrides=config_overrides(a))
+
+def config_overrides(a)->dict|None:
+    "BertConfig fields that recipe `a` changes from its preset: `--layers`, `--hidden` (heads of 64, FFN 4x)."
+    changes = dict(num_hidden_layers=a.layers) if a.layers else {}
+    if a.hidden: changes.update(hidden_size=a.hidden, num_attention_heads=max(1, a.hidden // 64),
+                                intermediate_size=4 * a.hidden)
+    return changes or None
 
 def calibrated_steps(a, text:Path, tokenizer:Path)->tuple:
     "(steps that fill `a.minutes`, seconds per step measured on 40 steps without evaluation)."
@@ -143,6 +150,7 @@ def main():
     ap.add_argument('--vocab-size', type=int, default=8000)
     ap.add_argument('--preset', default='tiny')
     ap.add_argument('--layers', type=int, default=None, help="transformer layers instead of the preset's")
+    ap.add_argument('--hidden', type=int, default=None, help="hidden size instead of the preset's (heads of 64)")
     ap.add_argument('--objective', default='mlm')
     ap.add_argument('--mlm-probability', type=float, default=0.4)
     ap.add_argument('--generator-size', type=float, default=0.25)
